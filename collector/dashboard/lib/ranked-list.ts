@@ -36,7 +36,7 @@ export class RankedList {
   }
 
   update(items: readonly RankedItem[], selectedKey: string | null = null): void {
-    const shown = items.slice(0, this.options.maxRows);
+    const shown = [...items].sort((a, b) => b.value - a.value).slice(0, this.options.maxRows);
     const max = Math.max(1, ...shown.map((i) => i.value));
     const before = new Map<string, number>();
     for (const [key, li] of this.rows) before.set(key, li.offsetTop);
