@@ -1,0 +1,253 @@
+import { diffSessions, sameSession } from './diff-sessions.js';
+import { SeenIds } from './seen-ids.js';
+import { VisitorIndex } from './visitor-index.js';
+import { NO_SLOT, SessionPool } from './session-pool.js';
+import { isBefore, makeSnapshot, SESSION_GAP_MS, sessionsFromEvents } from './sessions-from-events.js';
+import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from './types.js';
+
+export interface SessionizerOptions {
+  /** Event-time "now" source, epoch ms (injected so tests are deterministic). */
+  clock: Clock;
+  /** Session timeout in event time. Default 30 min. */
+  gapMs?: number;
+  /** How far behind the clock events may arrive and still be handled in memory. Default 10 min. */
+  allowedLatenessMs?: number;
+  /** `ingest` runs `flush` at most this often. Default 1 s. */
+  flushIntervalMs?: number;
+}
+
+export interface IngestResult {
+  /** Net session changes of the batch (coalesced per session), then closes from the flush. */
+  changes: SessionChange[];
+  /**
+   * Events older than the watermark: they may touch sessions already flushed from memory, so the
+   * caller reconciles them against the store with `reconcile` (see docs/stream.md).
+   */
+  late: StreamEvent[];
+  /** Events skipped because their (site, id) was already sessionized. */
+  duplicates: number;
+}
+
+/**
+ * Streaming sessionizer in event time. State per active visitor: its open sessions (sorted list in a
+ * typed-array pool). Watermark = clock() - allowedLatenessMs; a session whose end + gap is behind
+ * the watermark can no longer change and is closed and dropped. Events behind the watermark are
+ * returned as `late`. Result equals `sessionsFromEvents` over everything ingested (property-tested).
+ */
+export class Sessionizer {
+  readonly gapMs: number;
+  readonly allowedLatenessMs: number;
+  private readonly clock: Clock;
+  private readonly flushIntervalMs: number;
+  private readonly pool = new SessionPool();
+  private readonly visitors = new VisitorIndex();
+  private readonly seen = new SeenIds();
+  private lastFlush = -Infinity;
+  /** Slot -> snapshot before this batch (null: opened in this batch); null when not tracking. */
+  private touched: Map<number, SessionSnapshot | null> | null = null;
+  private freed: number[] = [];
+
+  constructor(options: SessionizerOptions) {
+    this.clock = options.clock;
+    this.gapMs = options.gapMs ?? SESSION_GAP_MS;
+    this.allowedLatenessMs = options.allowedLatenessMs ?? 10 * 60_000;
+    this.flushIntervalMs = options.flushIntervalMs ?? 1000;
+  }
+
+  watermark(): number {
+    return this.clock() - this.allowedLatenessMs;
+  }
+
+  get activeVisitors(): number {
+    return this.visitors.size;
+  }
+
+  get activeSessions(): number {
+    return this.pool.used;
+  }
+
+  ingest(events: Iterable<StreamEvent>): IngestResult {
+    const watermark = this.watermark();
+    const late: StreamEvent[] = [];
+    let duplicates = 0;
+    this.touched = new Map();
+    for (const event of events) {
+      if (event.ts < watermark) late.push(event);
+      else if (!this.seen.add(event.site, event.id, event.ts)) duplicates++;
+      else this.insert(event);
+    }
+    const changes = this.emitTouched();
+    if (this.clock() - this.lastFlush >= this.flushIntervalMs) changes.push(...this.flush());
+    return { changes, late, duplicates };
+  }
+
+  /** Closes and forgets sessions that can no longer change; returns their `close` changes. */
+  flush(): SessionChange[] {
+    const watermark = this.watermark();
+    this.lastFlush = this.clock();
+    this.seen.prune(watermark);
+    const closed: SessionChange[] = [];
+    this.visitors.forEach((site, visitor, head) => {
+      let slot = head;
+      while (slot !== NO_SLOT && this.pool.endOf(slot) + this.gapMs < watermark) {
+        closed.push({ kind: 'close', session: this.snapshot(slot) });
+        const next = this.pool.next[slot]!;
+        this.pool.release(slot);
+        slot = next;
+      }
+      if (slot === NO_SLOT) this.visitors.delete(site, visitor);
+      else if (slot !== head) this.visitors.set(site, visitor, slot);
+    });
+    return closed;
+  }
+
+  /**
+   * Rebuilds the state of every visitor present in `events` from those events (all of each visitor's
+   * stored events, e.g. after a restart), without emitting: their sessions were emitted before.
+   * Sessions already behind the watermark are not kept. Returns the number of visitors kept.
+   */
+  recover(events: Iterable<StreamEvent>): number {
+    const list = [...events];
+    for (const event of list) this.dropVisitor(event.site, event.visitor);
+    this.touched = null;
+    const ids = new Set<string>();
+    for (const event of list) {
+      const id = `${event.site}\u0000${event.id}`;
+      if (ids.has(id)) continue;
+      ids.add(id);
+      this.seen.add(event.site, event.id, event.ts);
+      this.insert(event);
+    }
+    this.flush();
+    return this.visitors.size;
+  }
+
+  /**
+   * Applies late events of some visitors: `stored` = all stored events of those visitors (with or
+   * without the late ones). Returns the exact changes from the sessions emitted so far (those of
+   * `stored` minus `late`) to the sessions with them, and resets those visitors' state to match.
+   */
+  reconcile(stored: StreamEvent[], late: StreamEvent[]): SessionChange[] {
+    const lateIds = new Set(late.map((e) => `${e.site}\u0000${e.id}`));
+    const before = sessionsFromEvents(stored.filter((e) => !lateIds.has(`${e.site}\u0000${e.id}`)), this.gapMs);
+    const all = [...stored, ...late];
+    const changes = diffSessions(before, sessionsFromEvents(all, this.gapMs));
+    this.recover(all);
+    return changes;
+  }
+
+  /** Open sessions of one visitor (for tests and debugging). */
+  sessionsOf(site: string, visitor: string): SessionSnapshot[] {
+    const out: SessionSnapshot[] = [];
+    for (let slot = this.visitors.get(site, visitor); slot !== NO_SLOT; slot = this.pool.next[slot]!) {
+      out.push(this.snapshot(slot));
+    }
+    return out;
+  }
+
+  private insert(event: StreamEvent): void {
+    const pool = this.pool;
+    const ts = event.ts;
+    let prev = NO_SLOT;
+    const head = this.visitors.get(event.site, event.visitor);
+    let cur = head;
+    while (cur !== NO_SLOT && pool.endOf(cur) + this.gapMs < ts) {
+      prev = cur;
+      cur = pool.next[cur]!;
+    }
+    if (cur === NO_SLOT || pool.start[cur]! - this.gapMs > ts) {
+      // Reuse the indexed visitor string so each visitor's hash is held once.
+      const slot = pool.alloc(event.site, head === NO_SLOT ? event.visitor : pool.visitor[head]!, ts);
+      this.touched?.set(slot, null);
+      pool.next[slot] = cur;
+      if (prev === NO_SLOT) this.visitors.set(event.site, pool.visitor[slot]!, slot);
+      else pool.next[prev] = slot;
+      cur = slot;
+    } else {
+      this.touch(cur);
+      const next = pool.next[cur]!;
+      if (next !== NO_SLOT && pool.start[next]! - this.gapMs <= ts) this.mergeNext(cur, next);
+    }
+    this.addEvent(cur, event);
+  }
+
+  private addEvent(slot: number, event: StreamEvent): void {
+    const pool = this.pool;
+    pool.cover(slot, event.ts);
+    if (event.type === 'pageview') {
+      pool.pageviews[slot]!++;
+      this.offerPageview(slot, event.ts, event.path);
+    } else if (event.type === 'event') {
+      pool.events[slot]!++;
+    }
+  }
+
+  private offerPageview(slot: number, ts: number, path: string): void {
+    const pool = this.pool;
+    const entry = pool.paths.get(pool.entry[slot]!);
+    if (entry === null || isBefore(ts, path, pool.entryTsOf(slot), entry)) {
+      pool.setEntry(slot, path, ts);
+    }
+    const exit = pool.paths.get(pool.exit[slot]!);
+    if (exit === null || isBefore(pool.exitTsOf(slot), exit, ts, path)) {
+      pool.setExit(slot, path, ts);
+    }
+  }
+
+  /** Folds session `next` into `slot` (a late event bridged the gap between them). */
+  private mergeNext(slot: number, next: number): void {
+    const pool = this.pool;
+    this.touch(next);
+    pool.cover(slot, pool.endOf(next));
+    pool.pageviews[slot]! += pool.pageviews[next]!;
+    pool.events[slot]! += pool.events[next]!;
+    const entry = pool.paths.get(pool.entry[next]!);
+    if (entry !== null) this.offerPageview(slot, pool.entryTsOf(next), entry);
+    const exit = pool.paths.get(pool.exit[next]!);
+    if (exit !== null) this.offerPageview(slot, pool.exitTsOf(next), exit);
+    pool.next[slot] = pool.next[next]!;
+    pool.next[next] = NO_SLOT;
+    if (this.touched) this.freed.push(next);
+    else pool.release(next);
+  }
+
+  private touch(slot: number): void {
+    if (this.touched && !this.touched.has(slot)) this.touched.set(slot, this.snapshot(slot));
+  }
+
+  private emitTouched(): SessionChange[] {
+    const changes: SessionChange[] = [];
+    const freed = new Set(this.freed);
+    for (const [slot, previous] of this.touched ?? []) {
+      if (freed.has(slot)) {
+        if (previous) changes.push({ kind: 'retract', session: previous });
+        continue;
+      }
+      const session = this.snapshot(slot);
+      if (!previous) changes.push({ kind: 'open', session });
+      else if (!sameSession(previous, session)) changes.push({ kind: 'update', session, previous });
+    }
+    for (const slot of this.freed) this.pool.release(slot);
+    this.freed = [];
+    this.touched = null;
+    return changes;
+  }
+
+  private dropVisitor(site: string, visitor: string): void {
+    let slot = this.visitors.get(site, visitor);
+    while (slot !== NO_SLOT) {
+      const next = this.pool.next[slot]!;
+      this.pool.release(slot);
+      slot = next;
+    }
+    this.visitors.delete(site, visitor);
+  }
+
+  private snapshot(slot: number): SessionSnapshot {
+    const pool = this.pool;
+    return makeSnapshot(
+      pool.sites[pool.site[slot]!]!, pool.visitor[slot]!, pool.start[slot]!, pool.endOf(slot),
+      pool.paths.get(pool.entry[slot]!), pool.paths.get(pool.exit[slot]!), pool.pageviews[slot]!, pool.events[slot]!,
+    );
+  }
+}
