@@ -1,0 +1,18 @@
+import type { Core } from './core.js';
+import { base64ToBytes } from './lib/base64-to-bytes.js';
+import { createWasmCore } from './lib/wasm-core.js';
+import { WASM_BASE64 } from './wasm-binary.generated.js';
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * Instantiates the embedded WebAssembly core (no fetch, no imports), in browsers, workers and Node.
+ * Each call returns a new instance with its own memory; the compiled module is shared.
+ * Rejects with a `WebAssembly.CompileError` where CSP forbids WebAssembly (no `'wasm-unsafe-eval'`):
+ * use `loadCoreJs()` there.
+ */
+export async function loadCore(): Promise<Core> {
+  compiled ??= WebAssembly.compile(base64ToBytes(WASM_BASE64));
+  const instance = await WebAssembly.instantiate(await compiled, {});
+  return createWasmCore(instance);
+}
