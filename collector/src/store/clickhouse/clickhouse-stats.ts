@@ -1,0 +1,118 @@
+import type { BreakdownRow, CountRow, SeriesPoint, Stats, StatsQuery, VitalRow } from '../../stats/stats-types.js';
+import { SESSION_GAP_MS } from '../duckdb-stats.js';
+import { integerLiteral, stringLiteral } from './sql-literal.js';
+
+/** Runs a SELECT and returns its rows (UInt64 columns arrive as decimal strings). */
+export type SelectRows = (sql: string) => Promise<Record<string, unknown>[]>;
+
+const TOP = 100;
+
+/**
+ * `GET /api/stats` over the ClickHouse `events` table, with the embedded store's definitions
+ * (duckdb-stats.ts) in the SQL that 18.16 understands: no window functions, so sessions are cut with
+ * arrays (each visitor's events sorted by time, a running sum of "gap > 30 min" flags numbers them).
+ * Every read goes through FINAL so rows repeated by a retried insert are counted once.
+ */
+export async function queryClickHouseStats(select: SelectRows, database: string, query: StatsQuery): Promise<Stats> {
+  const range = `FROM ${database}.events FINAL WHERE site = ${stringLiteral(query.site)}
+    AND ts >= ${integerLiteral(query.from)} AND ts < ${integerLiteral(query.to)}`;
+  const sessions = sessionsSql(range);
+
+  const breakdown = (column: string) =>
+    select(`SELECT ${column} AS key, count() AS pageviews, uniqExact(visitor) AS visitors ${range}
+      AND type = 'pageview' AND ${column} != '' GROUP BY key ORDER BY pageviews DESC, key LIMIT ${TOP}`).then(toBreakdown);
+  const counts = (type: string) =>
+    select(`SELECT name AS key, count() AS count, uniqExact(visitor) AS visitors ${range}
+      AND type = '${type}' GROUP BY key ORDER BY count DESC, key LIMIT ${TOP}`).then(toCounts);
+  const sessionPages = (column: 'entry_path' | 'exit_path') =>
+    select(`SELECT ${column} AS key, count() AS pageviews, uniqExact(visitor) AS visitors FROM (${sessions})
+      WHERE session_pageviews > 0 GROUP BY key ORDER BY pageviews DESC, key LIMIT ${TOP}`).then(toBreakdown);
+
+  const [eventTotals, sessionTotals, pages, entryPages, exitPages, referrers, utmSources, utmMediums, utmCampaigns,
+    countries, browsers, os, devices, events, errors, vitals, series] = await Promise.all([
+    select(`SELECT countIf(type = 'pageview') AS pageviews, uniqExact(visitor) AS visitors,
+      countIf(type = 'event') AS events ${range}`),
+    select(`SELECT count() AS sessions,
+      if(count() = 0, 0, avg(session_pageviews = 1 AND session_events = 0)) AS bounce_rate,
+      if(count() = 0, 0, avg(last_ts - first_ts) / 1000) AS avg_session_seconds FROM (${sessions})`),
+    breakdown('path'),
+    sessionPages('entry_path'),
+    sessionPages('exit_path'),
+    breakdown('source'),
+    breakdown('utm_source'),
+    breakdown('utm_medium'),
+    breakdown('utm_campaign'),
+    breakdown('country'),
+    breakdown('browser'),
+    breakdown('os'),
+    breakdown('device'),
+    counts('event'),
+    counts('error'),
+    select(`SELECT name AS key, quantile(0.75)(assumeNotNull(value)) AS p75, count() AS count ${range}
+      AND type = 'vital' AND isNotNull(value) GROUP BY key ORDER BY key`).then(toVitals),
+    seriesOf(select, range, query),
+  ]);
+  const e = eventTotals[0] ?? {};
+  const s = sessionTotals[0] ?? {};
+  return {
+    site: query.site,
+    from: new Date(query.from).toISOString(),
+    to: new Date(query.to).toISOString(),
+    totals: {
+      pageviews: num(e.pageviews),
+      visitors: num(e.visitors),
+      sessions: num(s.sessions),
+      events: num(e.events),
+      bounceRate: num(s.bounce_rate),
+      avgSessionSeconds: num(s.avg_session_seconds),
+    },
+    pages, entryPages, exitPages, referrers, utmSources, utmMediums, utmCampaigns,
+    countries, browsers, os, devices, events, errors, vitals, series,
+  };
+}
+
+// One row per session: (visitor, session_no, first_ts, last_ts, session_pageviews, session_events, entry_path,
+// exit_path); the column names differ from the outer queries' aliases, which ClickHouse resolves query-wide.
+// Ties in time are broken by id_hash, as in the embedded store.
+function sessionsSql(range: string): string {
+  return `SELECT visitor, session_no, min(t) AS first_ts, max(t) AS last_ts,
+      countIf(ty = 'pageview') AS session_pageviews, countIf(ty = 'event') AS session_events,
+      argMinIf(p, t, ty = 'pageview') AS entry_path, argMaxIf(p, t, ty = 'pageview') AS exit_path
+    FROM (
+      SELECT visitor, arraySort(x -> (x.1, x.2), groupArray((ts, id_hash, type, path))) AS evs,
+        arrayMap(x -> x.1, evs) AS times,
+        arrayCumSum(arrayMap((gap, i) -> i = 1 OR gap > ${SESSION_GAP_MS}, arrayDifference(times), arrayEnumerate(times))) AS numbers
+      ${range} GROUP BY visitor
+    ) ARRAY JOIN times AS t, arrayMap(x -> x.3, evs) AS ty, arrayMap(x -> x.4, evs) AS p, numbers AS session_no
+    GROUP BY visitor, session_no`;
+}
+
+async function seriesOf(select: SelectRows, range: string, query: StatsQuery): Promise<SeriesPoint[]> {
+  const bucketMs = integerLiteral(query.bucketMs);
+  const rows = await select(`SELECT intDiv(ts, ${bucketMs}) * ${bucketMs} AS t, count() AS pageviews,
+    uniqExact(visitor) AS visitors ${range} AND type = 'pageview' GROUP BY t`);
+  const byBucket = new Map(rows.map((row) => [num(row.t), row]));
+  const points: SeriesPoint[] = [];
+  for (let t = Math.floor(query.from / query.bucketMs) * query.bucketMs; t < query.to; t += query.bucketMs) {
+    const row = byBucket.get(t);
+    points.push({ t: new Date(t).toISOString(), pageviews: num(row?.pageviews), visitors: num(row?.visitors) });
+  }
+  return points;
+}
+
+function num(value: unknown): number {
+  const n = Number(value ?? 0);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function toBreakdown(rows: Record<string, unknown>[]): BreakdownRow[] {
+  return rows.map((row) => ({ key: String(row.key), pageviews: num(row.pageviews), visitors: num(row.visitors) }));
+}
+
+function toCounts(rows: Record<string, unknown>[]): CountRow[] {
+  return rows.map((row) => ({ key: String(row.key), count: num(row.count), visitors: num(row.visitors) }));
+}
+
+function toVitals(rows: Record<string, unknown>[]): VitalRow[] {
+  return rows.map((row) => ({ key: String(row.key), p75: num(row.p75), count: num(row.count) }));
+}

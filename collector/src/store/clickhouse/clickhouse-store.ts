@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { Stats, StatsQuery } from '../../stats/stats-types.js';
+import type { IdHashRow, Store, StoredEvent } from '../store.js';
+import { queryClickHouseStats } from './clickhouse-stats.js';
+import { parseClickHouseUrl, type ClickHouseTarget } from './connection-url.js';
+import { eventRowLine } from './event-row.js';
+import { Journal } from './journal.js';
+import { schemaStatements } from './schema.js';
+import { isServerError } from './server-error.js';
+import { featuresOf, type ServerFeatures } from './server-features.js';
+import { Shipper, type InsertReport } from './shipper.js';
+import { integerLiteral } from './sql-literal.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
+
+/** Options of {@link ClickHouseStore.open}; defaults in brackets. */
+export interface ClickHouseStoreOptions {
+  /** `WISP_DATA_DIR`: the local buffer lives in `<dataDir>/clickhouse-buffer/`. */
+  dataDir: string;
+  /** `WISP_CLICKHOUSE_URL`, e.g. `http://127.0.0.1:8123/wisp` (database from the path, created if missing). */
+  url: string;
+  /** Minimum time between two inserts [1000 ms]. */
+  insertIntervalMs?: number;
+  /** Bytes the local buffer may hold while ClickHouse is away; appends beyond get 503 [256 MiB]. */
+  maxBufferBytes?: number;
+  /** Called after every insert attempt (metrics); failures also arrive here, nothing is logged. */
+  onInsert?: (report: InsertReport) => void;
+  /** Called when a read that may fail during an outage did fail and was skipped (see `scanIdHashes`). */
+  onUnavailable?: (error: unknown) => void;
+}
+
+const BUFFER_DIR = 'clickhouse-buffer';
+const CLOSE_FLUSH_MS = 2_000;
+
+/**
+ * The `Store` on ClickHouse (`WISP_STORE=clickhouse`). Appends go to a local fsynced journal (that is
+ * what a 202 promises) and a shipper moves it into ClickHouse in batches, at most once per second;
+ * while ClickHouse is down the journal keeps accepting up to its bound, then appends get 503.
+ * Stats first wait for what was acknowledged to be inserted, so a client reads its own writes.
+ */
+export class ClickHouseStore implements Store {
+  #features: ServerFeatures | undefined;
+
+  private constructor(
+    readonly client: ClickHouseClient,
+    readonly target: ClickHouseTarget,
+    private readonly journal: Journal,
+    private readonly shipper: Shipper,
+    private readonly onUnavailable: (error: unknown) => void,
+  ) {}
+
+  /**
+   * Opens the buffer and starts shipping. ClickHouse may be down at this point: the schema is then
+   * created before the first insert that gets through.
+   */
+  static async open(options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
+    const target = parseClickHouseUrl(options.url);
+    const client = createClient({
+      url: target.url,
+      username: target.username,
+      password: target.password,
+      request_timeout: 30_000,
+      log: { level: ClickHouseLogLevel.OFF },
+    });
+    const journal = new Journal({ dir: join(options.dataDir, BUFFER_DIR), maxBytes: options.maxBufferBytes ?? 256 * 1024 * 1024 });
+    let store: ClickHouseStore | undefined = undefined;
+    const shipper = new Shipper({
+      journal,
+      insert: (body) => store!.#insert(body),
+      insertIntervalMs: options.insertIntervalMs,
+      onInsert: options.onInsert,
+    });
+    store = new ClickHouseStore(client, target, journal, shipper, options.onUnavailable ?? (() => undefined));
+    await store.ready().catch(store.onUnavailable);
+    shipper.start();
+    return store;
+  }
+
+  /** Server version and feature flags once connected (undefined while ClickHouse was never reached). */
+  get features(): ServerFeatures | undefined {
+    return this.#features;
+  }
+
+  /** Bytes accepted but not yet in ClickHouse. */
+  get bufferedBytes(): number {
+    return this.journal.bytes;
+  }
+
+  /** Connects, detects the server version and creates the database and tables (idempotent). */
+  async ready(): Promise<ServerFeatures> {
+    if (this.#features) return this.#features;
+    const result = await this.client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
+    const [row] = await result.json<{ version: string }>();
+    const features = featuresOf(row!.version);
+    for (const statement of schemaStatements(this.target.database, features)) await this.client.command({ query: statement });
+    this.#features = features;
+    return features;
+  }
+
+  /** Durable once the journal's fsync returned; throws StoreFullError (503) when the buffer is full. */
+  async append(events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.journal.append(events.map(eventRowLine).join(''));
+  }
+
+  /**
+   * Dedupe keys received since `sinceMs`: first the ones still in the local buffer, then ClickHouse's
+   * (every collector's, so a retry that moved to this collector is recognised). When ClickHouse is
+   * unreachable the second part is skipped (reported to `onUnavailable`): duplicates accepted meanwhile
+   * still count once, because every read collapses equal (site, id_hash) rows.
+   */
+  async *scanIdHashes(sinceMs: number): AsyncIterable<readonly IdHashRow[]> {
+    for (const segment of [...this.journal.sealed]) {
+      const rows = await readSegmentIdHashes(segment.path, sinceMs);
+      if (rows.length > 0) yield rows;
+    }
+    let result;
+    try {
+      await this.ready();
+      result = await this.client.query({
+        query: `SELECT id_hash, received_at FROM ${this.target.database}.events
+          WHERE received_at >= ${integerLiteral(Math.floor(sinceMs))}`,
+        format: 'JSONEachRow', // 18.16 has no JSONCompactEachRow
+      });
+    } catch (error) {
+      if (isServerError(error)) throw error;
+      this.onUnavailable(error);
+      return;
+    }
+    for await (const chunk of result.stream<{ id_hash: string; received_at: string }>()) {
+      yield chunk.map((row) => {
+        const { id_hash: idHash, received_at: receivedAt } = row.json();
+        return { idHash: BigInt(idHash), receivedAt: Number(receivedAt) };
+      });
+    }
+  }
+
+  async stats(query: StatsQuery): Promise<Stats> {
+    try {
+      await this.shipper.flush();
+      return await queryClickHouseStats((sql) => this.#select(sql), this.target.database, query);
+    } catch (error) {
+      throw isServerError(error) ? error : new StoreUnavailableError(error);
+    }
+  }
+
+  /** Ships what it can within 2 s, then stops; the rest stays in the buffer for the next start. */
+  async close(): Promise<void> {
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_FLUSH_MS).unref());
+    await Promise.race([this.shipper.flush().catch(() => undefined), timer]);
+    await this.shipper.stop();
+    await this.journal.close();
+    await this.client.close();
+  }
+
+  async #insert(body: Readable): Promise<void> {
+    await this.ready();
+    const result = await this.client.exec({
+      query: `INSERT INTO ${this.target.database}.events FORMAT JSONEachRow`,
+      values: body,
+      clickhouse_settings: { input_format_skip_unknown_fields: 1 },
+    });
+    result.stream.destroy();
+  }
+
+  async #select(sql: string): Promise<Record<string, unknown>[]> {
+    const result = await this.client.query({ query: sql, format: 'JSONEachRow' });
+    return result.json<Record<string, unknown>>();
+  }
+}
+
+async function readSegmentIdHashes(path: string, sinceMs: number): Promise<IdHashRow[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    // Inserted and deleted meanwhile: ClickHouse has these rows, the scan reads them there.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const rows: IdHashRow[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const row = JSON.parse(line) as { id_hash: string; received_at: number };
+    if (row.received_at >= sinceMs) rows.push({ idHash: BigInt(row.id_hash), receivedAt: row.received_at });
+  }
+  return rows;
+}

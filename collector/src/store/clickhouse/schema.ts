@@ -1,0 +1,51 @@
+import type { ServerFeatures } from './server-features.js';
+
+/**
+ * The ClickHouse schema, as idempotent statements every collector runs at start (several collectors
+ * may start at once, so nothing here may fail when another one got there first).
+ *
+ * `events` mirrors the embedded store's table. Dedup must hold across retried inserts and across
+ * collectors, and 18.16 has no insert deduplication for non-replicated tables, so the table is a
+ * ReplacingMergeTree whose sorting key is the dedupe key (site, id_hash): background merges collapse
+ * repeated rows, and every read uses FINAL so they are collapsed before the merge happens too.
+ * Partitions are months of event time (the minmax index on `ts` prunes ranges), which also bounds how
+ * much a merge touches.
+ *
+ * `salts` holds the daily visitor salts shared by all collectors (see salt-sync.ts); one partition per
+ * day so yesterday-but-one can be dropped for good.
+ */
+export function schemaStatements(database: string, features: ServerFeatures): string[] {
+  const tag = features.lowCardinality ? 'LowCardinality(String)' : 'String';
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${database}`,
+    `CREATE TABLE IF NOT EXISTS ${database}.events (
+      site String,
+      id_hash UInt64,
+      type ${tag},
+      ts Int64,
+      received_at Int64,
+      visitor UInt64,
+      path String,
+      name Nullable(String),
+      value Nullable(Float64),
+      props String,
+      source String,
+      utm_source String,
+      utm_medium String,
+      utm_campaign String,
+      country ${tag},
+      browser ${tag},
+      os ${tag},
+      device ${tag}
+    ) ENGINE = ReplacingMergeTree
+    PARTITION BY toYYYYMM(toDate(toDateTime(intDiv(ts, 1000))))
+    ORDER BY (site, id_hash)`,
+    `CREATE TABLE IF NOT EXISTS ${database}.salts (
+      day Date,
+      salt String,
+      created_at Int64
+    ) ENGINE = ReplacingMergeTree
+    PARTITION BY day
+    ORDER BY (day, salt)`,
+  ];
+}

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBStore } from '../../collector/src/store/duckdb-store.js';
+import { ClickHouseStore } from '../../collector/src/store/clickhouse/clickhouse-store.js';
+import type { StoredEvent } from '../../collector/src/store/store.js';
+import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
+
+const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
+const MINUTE = 60_000;
+
+// A small deterministic corpus: 12 visitors, sessions split by > 30 min gaps, bounces, custom events,
+// vitals, errors, sources and UTM tags; 5 ms apart within a visit so every order is unambiguous.
+function corpus(): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  let id = 1n;
+  const paths = ['/', '/pricing', '/docs', '/blog/a'];
+  for (let v = 0; v < 12; v++) {
+    const visits = 1 + (v % 3);
+    for (let visit = 0; visit < visits; visit++) {
+      const start = T0 + v * 7 * MINUTE + visit * 45 * MINUTE;
+      const pageviews = 1 + ((v + visit) % 4);
+      for (let p = 0; p < pageviews; p++) {
+        events.push(event(id++, v, 'pageview', start + p * 3 * MINUTE + p * 5, paths[(v + p) % 4]!, null, null));
+      }
+      if (v % 4 === 1) events.push(event(id++, v, 'event', start + 2 * MINUTE, '/', 'signup', null));
+      if (v % 3 === 0) events.push(event(id++, v, 'vital', start + MINUTE, '/', 'LCP', 800 + v * 37 + visit));
+      if (v === 5) events.push(event(id++, v, 'error', start + MINUTE, '/', 'TypeError: x is undefined', null));
+    }
+  }
+  return events;
+}
+
+function event(idHash: bigint, v: number, type: StoredEvent['type'], ts: number, path: string, name: string | null, value: number | null): StoredEvent {
+  return {
+    site: 'example.com', idHash: idHash * 1_000_003n + 18_000_000_000_000_000_000n, type, ts, receivedAt: ts + 250,
+    visitor: 10_000_000_000_000_000_000n + BigInt(v), path, name, value, props: type === 'event' ? '{"plan":"pro"}' : '{}',
+    source: v % 2 === 0 ? 'news.ycombinator.com' : '', utmSource: v % 5 === 0 ? 'newsletter' : '', utmMedium: v % 5 === 0 ? 'email' : '',
+    utmCampaign: '', country: ['DE', 'FR', 'US', ''][v % 4]!, browser: v % 2 ? 'Firefox' : 'Chrome', os: v % 3 ? 'Linux' : 'Windows',
+    device: v % 4 === 3 ? 'mobile' : 'desktop',
+  };
+}
+
+describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
+  let server: ClickHouseServer;
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wisp-chstore-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    server = await startClickHouse();
+  });
+  afterAll(async () => {
+    await server?.dispose();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers the same stats as the embedded store, counting re-inserted rows once', async () => {
+    const events = corpus();
+    const duck = await DuckDBStore.open(tempDir());
+    const clickhouse = await ClickHouseStore.open({ dataDir: tempDir(), url: `${server.url}/wisp_parity`, insertIntervalMs: 50 });
+    try {
+      await duck.append(events);
+      await clickhouse.append(events.slice(0, 50));
+      await clickhouse.append(events.slice(30)); // 20 rows twice, as a retried insert would write them
+      const query = { site: 'example.com', from: T0 - 60 * MINUTE, to: T0 + 6 * 60 * MINUTE, bucketMs: 60 * MINUTE };
+      const expected = await duck.stats(query);
+      const actual = await clickhouse.stats(query);
+      expect(await sql(server.url, 'SELECT count() FROM wisp_parity.events')).toBe(String(events.length + 20));
+      expect(actual.totals.sessions).toBeGreaterThan(12);
+      expect(actual.totals.bounceRate).toBeGreaterThan(0);
+      expect(actual.totals.avgSessionSeconds).toBeCloseTo(expected.totals.avgSessionSeconds, 6);
+      expect({ ...actual, totals: { ...actual.totals, avgSessionSeconds: 0 } }).toEqual({
+        ...expected,
+        totals: { ...expected.totals, avgSessionSeconds: 0 },
+      });
+      expect(clickhouse.features?.version).toMatch(/^\d+\.\d+/);
+    } finally {
+      await duck.close();
+      await clickhouse.close();
+    }
+  });
+
+  it('rebuilds the dedupe index from the buffer and from ClickHouse', async () => {
+    const dataDir = tempDir();
+    const events = corpus().slice(0, 30);
+    const store = await ClickHouseStore.open({ dataDir, url: `${server.url}/wisp_scan`, insertIntervalMs: 50 });
+    await store.append(events.slice(0, 20));
+    await store.stats({ site: 'example.com', from: T0, to: T0 + 1, bucketMs: 1 }); // waits for the insert
+    await server.stop();
+    await store.append(events.slice(20));
+    await store.close();
+    await server.start();
+
+    const reopened = await ClickHouseStore.open({ dataDir, url: `${server.url}/wisp_scan`, insertIntervalMs: 60_000 });
+    const seen: bigint[] = [];
+    for await (const chunk of reopened.scanIdHashes(0)) seen.push(...chunk.map((row) => row.idHash));
+    expect(new Set(seen)).toEqual(new Set(events.map((e) => e.idHash)));
+    await reopened.close();
+  });
+});
