@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// CLI: `wisp-collector [--demo]`, configured by the WISP_* environment variables (see the contract).
+import { join } from 'node:path';
+import { ConfigError, startCollector } from '../dist/index.js';
+
+let collector;
+try {
+  collector = await startCollector({ argv: process.argv.slice(2) });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`wisp-collector: ${error.message}`);
+  process.exit(1);
+}
+if (collector.tokenCreated) {
+  console.log(`wisp-collector token (shown once, saved in ${join(collector.dataDir, 'token')}): ${collector.token}`);
+  console.log(`wisp-collector dashboard: ${collector.url}/?token=${collector.token}`);
+}
+console.log(`wisp-collector listening on ${collector.url}`);
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    await collector.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,18 @@
+import { HttpError } from './http-error.js';
+import { jsonResponse } from './json-response.js';
+
+/**
+ * The one error handler: an HttpError becomes its 4xx/5xx body; anything else is a bug or a store
+ * failure and becomes a 500 without internals (reported to `onUnexpected`, which must not log
+ * request data).
+ */
+export function errorResponse(error: unknown, onUnexpected: (error: unknown) => void): Response {
+  if (error instanceof HttpError) {
+    return jsonResponse({ error: error.code, detail: error.detail }, error.status, {
+      'access-control-allow-origin': '*',
+      ...error.headers,
+    });
+  }
+  onUnexpected(error);
+  return jsonResponse({ error: 'internal', detail: 'internal error' }, 500, { 'access-control-allow-origin': '*' });
+}

@@ -1,0 +1,64 @@
+import type { StoredEvent } from '../store/store.js';
+import type { CountryLookup } from './geo.js';
+import type { Sender, ValidBatch, ValidEvent } from './ingest-types.js';
+import { trafficSource } from './traffic-source.js';
+import type { Client } from './user-agent.js';
+
+export interface AnonymizeDeps {
+  country: CountryLookup;
+  parseUserAgent: (userAgent: string) => Client;
+  saltFor: (receivedAt: number) => Uint8Array;
+  siphash24: (key: Uint8Array, data: Uint8Array) => bigint;
+  xxh64: (data: Uint8Array) => bigint;
+  scrubUrl: (url: string) => string;
+  scrubText: (text: string) => string;
+  scrubProps: (props: ValidEvent['props']) => ValidEvent['props'];
+}
+
+const utf8 = new TextEncoder();
+
+function pathOf(scrubbedUrl: string): string {
+  if (!URL.canParse(scrubbedUrl, 'http://relative.invalid')) return '/';
+  return new URL(scrubbedUrl, 'http://relative.invalid').pathname;
+}
+
+function withoutValue(props: ValidEvent['props']): ValidEvent['props'] {
+  const rest = { ...props };
+  delete rest.value;
+  return rest;
+}
+
+/**
+ * Anonymize stage: what leaves it holds no IP, no User-Agent, no event id and no query string.
+ * IP -> country, UA -> browser/OS/device, referrer -> source domain, utm_* -> campaign fields,
+ * the URL scrubbed again and cut to its path, the visitor reduced to SipHash-2-4 keyed with the salt
+ * of the arrival day over `site|IP|UA`.
+ */
+export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sender: Sender) => StoredEvent[] {
+  return (batch, sender) => {
+    const { site } = batch;
+    const visitor = deps.siphash24(deps.saltFor(sender.receivedAt), utf8.encode(`${site}|${sender.ip}|${sender.userAgent}`));
+    const country = deps.country(sender.ip);
+    const client = deps.parseUserAgent(sender.userAgent);
+    return batch.events.map((event): StoredEvent => {
+      const isVital = event.type === 'vital';
+      const value = isVital ? (event.props.value as number) : null;
+      const props = deps.scrubProps(isVital ? withoutValue(event.props) : event.props);
+      return {
+        site,
+        idHash: deps.xxh64(utf8.encode(`${site}\0${event.id}`)),
+        type: event.type,
+        ts: event.ts,
+        receivedAt: sender.receivedAt,
+        visitor,
+        path: pathOf(deps.scrubUrl(event.url)),
+        name: event.name === null ? null : deps.scrubText(event.name),
+        value,
+        props: JSON.stringify(props),
+        ...trafficSource(site, event.url, event.referrer, deps.scrubText),
+        country,
+        ...client,
+      };
+    });
+  };
+}

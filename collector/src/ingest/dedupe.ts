@@ -1,0 +1,56 @@
+import { U64Set } from './u64-set.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Dedupe stage: remembers the key (XXH64 of site + event id) of every stored event, bucketed by UTC
+ * arrival day. Buckets older than `retentionDays` are dropped whole, so memory is bounded by the
+ * traffic of that window (16 bytes per event at most). The SDK retries an event for at most 7 days,
+ * so 8 days of buckets cover every retry. Rebuilt at start from the store, so it survives restarts.
+ */
+export class Deduper {
+  private readonly buckets = new Map<number, U64Set>();
+
+  constructor(private readonly retentionDays = 8) {}
+
+  has(key: bigint): boolean {
+    for (const bucket of this.buckets.values()) if (bucket.has(key)) return true;
+    return false;
+  }
+
+  /** Remembers a stored event's key under its arrival day; expires buckets past the window. */
+  add(key: bigint, receivedAt: number): void {
+    const day = Math.floor(receivedAt / DAY_MS);
+    let bucket = this.buckets.get(day);
+    if (!bucket) {
+      bucket = new U64Set();
+      this.buckets.set(day, bucket);
+      for (const old of this.buckets.keys()) if (old <= day - this.retentionDays) this.buckets.delete(old);
+    }
+    bucket.add(key);
+  }
+
+  /** Keys remembered (for metrics). */
+  get size(): number {
+    let n = 0;
+    for (const bucket of this.buckets.values()) n += bucket.size;
+    return n;
+  }
+
+  /** Oldest arrival time the index must be rebuilt from. */
+  windowStart(now: number): number {
+    return (Math.floor(now / DAY_MS) - this.retentionDays + 1) * DAY_MS;
+  }
+}
+
+/**
+ * The events of one request that are neither stored already nor earlier in the same group
+ * (`seenInGroup` collects the group's keys), in order.
+ */
+export function firstOccurrences<T extends { idHash: bigint }>(deduper: Deduper, events: readonly T[], seenInGroup: Set<bigint>): T[] {
+  return events.filter((event) => {
+    if (seenInGroup.has(event.idHash) || deduper.has(event.idHash)) return false;
+    seenInGroup.add(event.idHash);
+    return true;
+  });
+}

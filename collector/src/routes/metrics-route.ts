@@ -1,0 +1,10 @@
+import type { Registry } from 'prom-client';
+import type { Handler } from '../http/handler.js';
+
+/** `GET /metrics`: Prometheus text format. */
+export function metricsRoute(registry: Registry, beforeScrape: () => void): Handler {
+  return async () => {
+    beforeScrape();
+    return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } });
+  };
+}

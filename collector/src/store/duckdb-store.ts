@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { Stats, StatsQuery } from '../stats/stats-types.js';
+import { migrate } from './duckdb-migrations.js';
+import { queryStats } from './duckdb-stats.js';
+import type { IdHashRow, Store, StoredEvent } from './store.js';
+
+/** File name of the embedded database inside WISP_DATA_DIR. */
+export const DUCKDB_FILE = 'wisp.duckdb';
+
+/**
+ * The embedded store: one DuckDB file, one connection that appends (the group committer calls
+ * `append` one batch at a time) and one that reads.
+ */
+export class DuckDBStore implements Store {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+    private appender: DuckDBAppender,
+  ) {}
+
+  static async open(dataDir: string): Promise<DuckDBStore> {
+    const instance = await DuckDBInstance.create(join(dataDir, DUCKDB_FILE));
+    const writer = await instance.connect();
+    await migrate(writer);
+    const reader = await instance.connect();
+    return new DuckDBStore(instance, writer, reader, await writer.createAppender('events'));
+  }
+
+  /**
+   * One appender flush = one auto-committed transaction; DuckDB syncs its WAL on commit, so the
+   * rows survive kill -9 once this resolves.
+   */
+  async append(events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const a = this.appender;
+    try {
+      for (const e of events) {
+        a.appendVarchar(e.site);
+        a.appendUBigInt(e.idHash);
+        a.appendVarchar(e.type);
+        a.appendBigInt(BigInt(e.ts));
+        a.appendBigInt(BigInt(e.receivedAt));
+        a.appendUBigInt(e.visitor);
+        a.appendVarchar(e.path);
+        if (e.name === null) a.appendNull();
+        else a.appendVarchar(e.name);
+        if (e.value === null) a.appendNull();
+        else a.appendDouble(e.value);
+        a.appendVarchar(e.props);
+        a.appendVarchar(e.source);
+        a.appendVarchar(e.utmSource);
+        a.appendVarchar(e.utmMedium);
+        a.appendVarchar(e.utmCampaign);
+        a.appendVarchar(e.country);
+        a.appendVarchar(e.browser);
+        a.appendVarchar(e.os);
+        a.appendVarchar(e.device);
+        a.endRow();
+      }
+      a.flushSync();
+    } catch (error) {
+      // A failed appender keeps its partial rows: drop it so the next group starts clean.
+      this.appender = await this.writer.createAppender('events').finally(() => discard(a));
+      throw error;
+    }
+  }
+
+  async *scanIdHashes(sinceMs: number): AsyncIterable<readonly IdHashRow[]> {
+    const result = await this.reader.stream('SELECT id_hash, received_at FROM events WHERE received_at >= $1::BIGINT', [
+      BigInt(Math.floor(sinceMs)),
+    ]);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const [hashes, times] = chunk.getColumns() as [bigint[], bigint[]];
+      yield hashes.map((idHash, i) => ({ idHash, receivedAt: Number(times[i]) }));
+    }
+  }
+
+  stats(query: StatsQuery): Promise<Stats> {
+    return queryStats(this.reader, query);
+  }
+
+  async close(): Promise<void> {
+    discard(this.appender);
+    this.writer.closeSync();
+    this.reader.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function discard(appender: DuckDBAppender): void {
+  try {
+    appender.closeSync();
+  } catch {
+    // already failed or closed; nothing left to flush
+  }
+}
