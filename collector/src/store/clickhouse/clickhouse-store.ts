@@ -11,6 +11,7 @@ import { Journal } from './journal.js';
 import { schemaStatements } from './schema.js';
 import { isServerError } from './server-error.js';
 import { featuresOf, type ServerFeatures } from './server-features.js';
+import { SharedSalts } from './shared-salts.js';
 import { Shipper, type InsertReport } from './shipper.js';
 import { integerLiteral } from './sql-literal.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
@@ -97,6 +98,17 @@ export class ClickHouseStore implements Store {
     for (const statement of schemaStatements(this.target.database, features)) await this.client.command({ query: statement });
     this.#features = features;
     return features;
+  }
+
+  /**
+   * The daily visitor salts shared through ClickHouse by every collector using this database; pass
+   * them to the pipeline instead of the data dir's DailySalts. Close them before the store.
+   */
+  openSharedSalts(dataDir: string, now = Date.now()): Promise<SharedSalts> {
+    return SharedSalts.open(
+      { client: this.client, database: this.target.database, dataDir, ready: () => this.ready(), onUnavailable: this.onUnavailable },
+      now,
+    );
   }
 
   /** Durable once the journal's fsync returned; throws StoreFullError (503) when the buffer is full. */
