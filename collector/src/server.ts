@@ -65,7 +65,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   for await (const rows of store.scanIdHashes(deduper.windowStart(Date.now()))) {
     for (const row of rows) deduper.add(row.idHash, row.receivedAt);
   }
-  const anonymize = createAnonymizer({ ...sdk, country: deps.country, parseUserAgent, saltFor: (t) => deps.salts.saltFor(t) });
+  const anonymize = createAnonymizer({
+    ...sdk,
+    country: deps.country,
+    parseUserAgent,
+    saltFor: (receivedAt) => deps.salts.saltFor(receivedAt),
+  });
 
   // Dedupe and store run per group, one group at a time: a retry is checked against everything
   // committed before it, and nothing is acknowledged before its group is durable.

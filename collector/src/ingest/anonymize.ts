@@ -1,3 +1,4 @@
+import type { Core } from 'wisp/core';
 import type { StoredEvent } from '../store/store.js';
 import type { CountryLookup } from './geo.js';
 import type { Sender, ValidBatch, ValidEvent } from './ingest-types.js';
@@ -8,19 +9,20 @@ export interface AnonymizeDeps {
   country: CountryLookup;
   parseUserAgent: (userAgent: string) => Client;
   saltFor: (receivedAt: number) => Uint8Array;
-  siphash24: (key: Uint8Array, data: Uint8Array) => bigint;
-  xxh64: (data: Uint8Array) => bigint;
+  /** The wasm core from `wisp/core`. */
+  core: Pick<Core, 'siphash24' | 'xxh64Batch'>;
   scrubUrl: (url: string) => string;
   scrubText: (text: string) => string;
   scrubProps: (props: ValidEvent['props']) => ValidEvent['props'];
 }
 
-const utf8 = new TextEncoder();
-
 function pathOf(scrubbedUrl: string): string {
   if (!URL.canParse(scrubbedUrl, 'http://relative.invalid')) return '/';
   return new URL(scrubbedUrl, 'http://relative.invalid').pathname;
 }
+
+/** Names (error messages above all) are cut to this length in the store. */
+const MAX_STORED_NAME = 500;
 
 function withoutValue(props: ValidEvent['props']): ValidEvent['props'] {
   const rest = { ...props };
@@ -37,22 +39,23 @@ function withoutValue(props: ValidEvent['props']): ValidEvent['props'] {
 export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sender: Sender) => StoredEvent[] {
   return (batch, sender) => {
     const { site } = batch;
-    const visitor = deps.siphash24(deps.saltFor(sender.receivedAt), utf8.encode(`${site}|${sender.ip}|${sender.userAgent}`));
+    const visitor = deps.core.siphash24(deps.saltFor(sender.receivedAt), `${site}|${sender.ip}|${sender.userAgent}`);
+    const idHashes = deps.core.xxh64Batch(batch.events.map((event) => `${site}\0${event.id}`));
     const country = deps.country(sender.ip);
     const client = deps.parseUserAgent(sender.userAgent);
-    return batch.events.map((event): StoredEvent => {
+    return batch.events.map((event, i): StoredEvent => {
       const isVital = event.type === 'vital';
       const value = isVital ? (event.props.value as number) : null;
       const props = deps.scrubProps(isVital ? withoutValue(event.props) : event.props);
       return {
         site,
-        idHash: deps.xxh64(utf8.encode(`${site}\0${event.id}`)),
+        idHash: idHashes[i]!,
         type: event.type,
         ts: event.ts,
         receivedAt: sender.receivedAt,
         visitor,
         path: pathOf(deps.scrubUrl(event.url)),
-        name: event.name === null ? null : deps.scrubText(event.name),
+        name: event.name === null ? null : deps.scrubText(event.name).slice(0, MAX_STORED_NAME),
         value,
         props: JSON.stringify(props),
         ...trafficSource(site, event.url, event.referrer, deps.scrubText),

@@ -4,13 +4,15 @@ export const LIMITS = {
   maxBodyBytes: 1024 * 1024,
   /** Decompressed beacon, bytes (413 above). */
   maxInflatedBytes: 4 * 1024 * 1024,
-  maxEventsPerBatch: 500,
+  // The string, event and prop limits equal the beacon's (wisp/beacon BEACON_LIMITS), so anything
+  // the SDK can encode passes here too.
+  maxEventsPerBatch: 1000,
   maxIdLength: 128,
-  maxUrlLength: 2048,
-  maxNameLength: 256,
-  maxProps: 32,
-  maxPropKeyLength: 64,
-  maxPropValueLength: 512,
+  maxUrlLength: 8192,
+  maxNameLength: 8192,
+  maxProps: 64,
+  maxPropKeyLength: 8192,
+  maxPropValueLength: 8192,
   maxSiteLength: 253,
   /** Corrected event time may be at most this far ahead of the server clock. */
   maxFutureMs: 5 * 60 * 1000,
