@@ -1,0 +1,66 @@
+import { afterEach, expect, test } from 'vitest';
+import { spawnCollector, type CollectorProcess } from '../support/collector-process.js';
+import { event, getStats, postBatch, type TestEvent } from '../support/collector-fixtures.js';
+
+let collector: CollectorProcess | undefined;
+afterEach(() => collector?.kill());
+
+const SITE = 'durable.test';
+const env = { WISP_RATE_LIMIT: '0' };
+const pageviews = async (c: CollectorProcess) =>
+  (await getStats(c.url, c.token, { site: SITE, from: Date.now() - 3_600_000, to: Date.now() + 60_000 })).json.totals.pageviews as number;
+
+test('dedupe survives a graceful restart', async () => {
+  collector = await spawnCollector({ env });
+  const batch = [event(), event(), event()];
+  expect((await postBatch(collector.url, SITE, batch)).json).toEqual({ accepted: 3, duplicates: 0 });
+  const { dataDir } = collector;
+  await collector.stop();
+  collector = await spawnCollector({ env, dataDir });
+  expect((await postBatch(collector.url, SITE, [...batch, event()])).json).toEqual({ accepted: 1, duplicates: 3 });
+  expect(await pageviews(collector)).toBe(4);
+});
+
+test('kill -9 under load loses no acknowledged event and duplicates none after restart', async () => {
+  collector = await spawnCollector({ env });
+  const { dataDir } = collector;
+  const url = collector.url;
+  const sent: { events: TestEvent[]; acked: boolean }[] = [];
+  let killed = false;
+  // 8 concurrent senders, 20 new events per request, until the process dies under them.
+  const sender = async () => {
+    while (!killed) {
+      const record = { events: Array.from({ length: 20 }, () => event({ url: 'https://durable.test/p' })), acked: false };
+      sent.push(record);
+      try {
+        const response = await postBatch(url, SITE, record.events);
+        record.acked = response.status === 202 && response.json.accepted === 20;
+        if (response.status !== 202) throw new Error(`unexpected ${response.status}`);
+      } catch (error) {
+        if (!killed) throw error;
+      }
+    }
+  };
+  const senders = Array.from({ length: 8 }, sender);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  killed = true;
+  await collector.kill('SIGKILL');
+  await Promise.all(senders);
+
+  const acked = sent.filter((r) => r.acked);
+  expect(acked.length).toBeGreaterThan(50);
+  expect(sent.length).toBeGreaterThan(acked.length); // some requests were in flight at the kill
+
+  collector = await spawnCollector({ env, dataDir });
+  // Nothing acknowledged was lost...
+  expect(await pageviews(collector)).toBeGreaterThanOrEqual(acked.length * 20);
+  // ...every acknowledged batch is now fully a duplicate, and every unacknowledged one is all or nothing
+  // (a group commits whole); retrying everything, as the SDK would, stores each event exactly once.
+  for (const record of sent) {
+    const response = await postBatch(collector.url, SITE, record.events);
+    expect(response.status).toBe(202);
+    if (record.acked) expect(response.json).toEqual({ accepted: 0, duplicates: 20 });
+    else expect([0, 20]).toContain(response.json.accepted);
+  }
+  expect(await pageviews(collector)).toBe(sent.length * 20);
+});
