@@ -3,8 +3,12 @@
  * 80% load, so about 10-15 bytes per member with no per-member object.
  */
 export class FingerprintSet {
-  private slots = new Float64Array(64);
+  private slots: Float64Array;
   size = 0;
+
+  constructor(initialSlots = 8) {
+    this.slots = new Float64Array(initialSlots);
+  }
 
   /** Adds `fp`; returns false when it was already there. */
   add(fp: number): boolean {
@@ -32,6 +36,10 @@ export class FingerprintSet {
       if (cur === fp) return true;
       if (++i === length) i = 0;
     }
+  }
+
+  forEach(fn: (fp: number) => void): void {
+    for (const fp of this.slots) if (fp !== 0) fn(fp);
   }
 
   /** Bytes held by the table. */

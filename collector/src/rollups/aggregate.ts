@@ -1,0 +1,151 @@
+import type { SessionSnapshot, StreamEvent } from '../sessions/types.js';
+import { DistinctSet } from './distinct-set.js';
+import { QuantileSketch } from './quantile-sketch.js';
+
+/** Count per key, plus distinct visitors per key where the contract needs them (pages). */
+export type Counts = Map<string, number>;
+
+/**
+ * Everything one window (or one raw range) contributes to stats. All parts merge exactly:
+ * counts add, distinct sets union, quantile sketches add buckets.
+ * Event-level parts count events by their time; session-level parts (sessions, bounces, duration,
+ * entry/exit pages) count each session once, in the window holding its start.
+ */
+export interface Aggregate {
+  pageviews: number;
+  /** Custom (`event`) events. */
+  events: number;
+  /** `error` events. */
+  errors: number;
+  /** Distinct visitor hashes over all event types. */
+  visitors: DistinctSet;
+  sessions: number;
+  bounces: number;
+  durationMs: number;
+  pages: Counts;
+  pageVisitors: Map<string, DistinctSet>;
+  entryPages: Counts;
+  exitPages: Counts;
+  /** Pageviews per source domain ('' = direct), UTM value, country, browser, OS, device. */
+  referrers: Counts;
+  utmSources: Counts;
+  utmMediums: Counts;
+  utmCampaigns: Counts;
+  countries: Counts;
+  browsers: Counts;
+  os: Counts;
+  devices: Counts;
+  /** Custom events by name, and by `name \0 prop \0 value`. */
+  customEvents: Counts;
+  eventProps: Counts;
+  /** Error events by message. */
+  errorMessages: Counts;
+  /** Web-vitals values by metric name (LCP, INP, CLS, FCP, TTFB). */
+  vitals: Map<string, QuantileSketch>;
+}
+
+export function emptyAggregate(): Aggregate {
+  return {
+    pageviews: 0, events: 0, errors: 0, visitors: new DistinctSet(), sessions: 0, bounces: 0, durationMs: 0,
+    pages: new Map(), pageVisitors: new Map(), entryPages: new Map(), exitPages: new Map(), referrers: new Map(),
+    utmSources: new Map(), utmMediums: new Map(), utmCampaigns: new Map(), countries: new Map(), browsers: new Map(),
+    os: new Map(), devices: new Map(), customEvents: new Map(), eventProps: new Map(), errorMessages: new Map(),
+    vitals: new Map(),
+  };
+}
+
+export function bump(counts: Counts, key: string, by = 1): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next === 0) counts.delete(key);
+  else counts.set(key, next);
+}
+
+/** Adds one (deduplicated) event. */
+export function addEvent(agg: Aggregate, event: StreamEvent): void {
+  agg.visitors.add(event.visitor);
+  switch (event.type) {
+    case 'pageview': {
+      agg.pageviews++;
+      bump(agg.pages, event.path);
+      let pageVisitors = agg.pageVisitors.get(event.path);
+      if (!pageVisitors) agg.pageVisitors.set(event.path, (pageVisitors = new DistinctSet()));
+      pageVisitors.add(event.visitor);
+      bump(agg.referrers, event.referrer ?? '');
+      if (event.utmSource) bump(agg.utmSources, event.utmSource);
+      if (event.utmMedium) bump(agg.utmMediums, event.utmMedium);
+      if (event.utmCampaign) bump(agg.utmCampaigns, event.utmCampaign);
+      bump(agg.countries, event.country ?? '');
+      bump(agg.browsers, event.browser ?? '');
+      bump(agg.os, event.os ?? '');
+      bump(agg.devices, event.device ?? '');
+      break;
+    }
+    case 'event': {
+      agg.events++;
+      const name = event.name ?? '';
+      bump(agg.customEvents, name);
+      for (const [prop, value] of Object.entries(event.props ?? {})) bump(agg.eventProps, `${name}\u0000${prop}\u0000${String(value)}`);
+      break;
+    }
+    case 'error':
+      agg.errors++;
+      bump(agg.errorMessages, event.name ?? '');
+      break;
+    case 'vital': {
+      const value = event.props?.['value'];
+      if (typeof value !== 'number' || !Number.isFinite(value)) break;
+      const name = event.name ?? '';
+      let sketch = agg.vitals.get(name);
+      if (!sketch) agg.vitals.set(name, (sketch = new QuantileSketch()));
+      sketch.add(value);
+      break;
+    }
+  }
+}
+
+/** Adds (sign 1) or removes (sign -1) one session's contribution. */
+export function addSession(agg: Aggregate, session: SessionSnapshot, sign: 1 | -1): void {
+  agg.sessions += sign;
+  if (session.bounce) agg.bounces += sign;
+  agg.durationMs += sign * session.durationMs;
+  if (session.entry !== null) bump(agg.entryPages, session.entry, sign);
+  if (session.exit !== null) bump(agg.exitPages, session.exit, sign);
+}
+
+/** Folds `source` into `target` (source unchanged). */
+export function mergeInto(target: Aggregate, source: Aggregate): void {
+  target.pageviews += source.pageviews;
+  target.events += source.events;
+  target.errors += source.errors;
+  target.visitors.merge(source.visitors);
+  target.sessions += source.sessions;
+  target.bounces += source.bounces;
+  target.durationMs += source.durationMs;
+  for (const key of COUNT_KEYS) for (const [k, n] of source[key]) bump(target[key], k, n);
+  for (const [page, set] of source.pageVisitors) {
+    let into = target.pageVisitors.get(page);
+    if (!into) target.pageVisitors.set(page, (into = new DistinctSet()));
+    into.merge(set);
+  }
+  for (const [name, sketch] of source.vitals) {
+    let into = target.vitals.get(name);
+    if (!into) target.vitals.set(name, (into = new QuantileSketch(sketch.relativeAccuracy)));
+    into.merge(sketch);
+  }
+}
+
+const COUNT_KEYS = [
+  'pages', 'entryPages', 'exitPages', 'referrers', 'utmSources', 'utmMediums', 'utmCampaigns', 'countries',
+  'browsers', 'os', 'devices', 'customEvents', 'eventProps', 'errorMessages',
+] as const;
+
+/**
+ * Aggregate of raw events and sessions (for range edges): pass the events with ts in the edge and
+ * the sessions whose start is in the edge.
+ */
+export function aggregateOf(events: Iterable<StreamEvent>, sessions: Iterable<SessionSnapshot> = []): Aggregate {
+  const agg = emptyAggregate();
+  for (const event of events) addEvent(agg, event);
+  for (const session of sessions) addSession(agg, session, 1);
+  return agg;
+}

@@ -1,0 +1,136 @@
+import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
+import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
+import { coverRange, type RangeCover } from './cover-range.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
+
+export interface RollupsOptions {
+  clock: Clock;
+  /** How long windows of each size are kept. Defaults: minute 48 h, hour 40 days, day 800 days. */
+  retentionMs?: Partial<Record<WindowSizeMs, number>>;
+  /**
+   * Event time from which the windows hold every event (default: the clock at construction, i.e.
+   * nothing before this process started). `rebuild` sets it after loading stored events.
+   */
+  coveredFrom?: number;
+}
+
+export interface RangeQuery extends RangeCover {
+  /** Merge of the whole windows of the range; add the raw edges to it for exact stats. */
+  aggregate: Aggregate;
+}
+
+const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * DAY_MS, [HOUR_MS]: 40 * DAY_MS, [DAY_MS]: 800 * DAY_MS };
+
+/**
+ * Tumbling windows (1 min, 1 h, 1 day; UTC-aligned) per site, updated in place by events (by event
+ * time, so late events land in their own window) and by session changes (so merged or retracted
+ * sessions are subtracted, never double counted). A window is usable when its start is at or after
+ * `floors()[size]`: inside retention and after `coveredFrom`.
+ */
+export class Rollups {
+  private readonly clock: Clock;
+  private readonly retentionMs: Record<WindowSizeMs, number>;
+  private coveredFrom: number;
+  private readonly sites = new Map<string, Map<WindowSizeMs, Map<number, Aggregate>>>();
+  private lastPrune = -Infinity;
+
+  constructor(options: RollupsOptions) {
+    this.clock = options.clock;
+    this.retentionMs = { ...DEFAULT_RETENTION };
+    for (const size of WINDOW_SIZES_MS) this.retentionMs[size] = options.retentionMs?.[size] ?? DEFAULT_RETENTION[size];
+    this.coveredFrom = options.coveredFrom ?? this.clock();
+  }
+
+  /** Earliest usable window start per size. */
+  floors(): Record<WindowSizeMs, number> {
+    const now = this.clock();
+    const floor = (size: WindowSizeMs) =>
+      Math.ceil(Math.max(this.coveredFrom, now - this.retentionMs[size]) / size) * size;
+    return { [DAY_MS]: floor(DAY_MS), [HOUR_MS]: floor(HOUR_MS), [MINUTE_MS]: floor(MINUTE_MS) };
+  }
+
+  /** Adds stored (deduplicated) events. */
+  addEvents(events: Iterable<StreamEvent>): void {
+    const floors = this.floors();
+    for (const event of events) {
+      for (const size of WINDOW_SIZES_MS) {
+        const start = windowStart(event.ts, size);
+        if (start >= floors[size]) addEvent(this.windowFor(event.site, size, start), event);
+      }
+    }
+    this.maybePrune();
+  }
+
+  /** Applies the sessionizer's changes: open adds, update moves, retract subtracts, close is final. */
+  applySessionChanges(changes: Iterable<SessionChange>): void {
+    const floors = this.floors();
+    const apply = (session: SessionSnapshot, sign: 1 | -1) => {
+      for (const size of WINDOW_SIZES_MS) {
+        const start = windowStart(session.start, size);
+        if (start >= floors[size]) addSession(this.windowFor(session.site, size, start), session, sign);
+      }
+    };
+    for (const change of changes) {
+      if (change.kind === 'open') apply(change.session, 1);
+      else if (change.kind === 'update') {
+        apply(change.previous, -1);
+        apply(change.session, 1);
+      } else if (change.kind === 'retract') apply(change.session, -1);
+    }
+  }
+
+  /** One window, if it has data (an absent usable window means "nothing happened"). */
+  window(site: string, sizeMs: WindowSizeMs, start: number): Aggregate | undefined {
+    return this.sites.get(site)?.get(sizeMs)?.get(start);
+  }
+
+  /**
+   * Whole usable windows covering [from, to) merged into one aggregate, plus the edges left for raw
+   * events (see docs/stream.md: stats = aggregate + aggregateOf(raw edge events, sessions starting in edges)).
+   */
+  query(site: string, from: number, to: number): RangeQuery {
+    const cover = coverRange(from, to, this.floors());
+    const aggregate = emptyAggregate();
+    for (const ref of cover.windows) {
+      const window = this.window(site, ref.sizeMs, ref.start);
+      if (window) mergeInto(aggregate, window);
+    }
+    return { ...cover, aggregate };
+  }
+
+  /**
+   * Replaces all windows with ones built from stored data (startup): `events` with ts >= from and
+   * the sessions of those events (e.g. `sessionsFromEvents(events)`); windows before `from` stay unusable.
+   */
+  rebuild(from: number, events: Iterable<StreamEvent>, sessions: Iterable<SessionSnapshot>): void {
+    this.sites.clear();
+    this.coveredFrom = from;
+    this.addEvents(events);
+    this.applySessionChanges([...sessions].map((session) => ({ kind: 'open' as const, session })));
+  }
+
+  /** Drops windows that fell out of retention. */
+  prune(): void {
+    this.lastPrune = this.clock();
+    const floors = this.floors();
+    for (const bySize of this.sites.values()) {
+      for (const [size, windows] of bySize) {
+        for (const start of windows.keys()) if (start < floors[size]) windows.delete(start);
+      }
+    }
+  }
+
+  private maybePrune(): void {
+    if (this.clock() - this.lastPrune >= MINUTE_MS) this.prune();
+  }
+
+  private windowFor(site: string, size: WindowSizeMs, start: number): Aggregate {
+    let bySize = this.sites.get(site);
+    if (!bySize) this.sites.set(site, (bySize = new Map()));
+    let windows = bySize.get(size);
+    if (!windows) bySize.set(size, (windows = new Map()));
+    let window = windows.get(start);
+    if (!window) windows.set(start, (window = emptyAggregate()));
+    return window;
+  }
+}

@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  aggregateOf, coverRange, DAY_MS, HOUR_MS, mergeInto, MINUTE_MS, QuantileSketch, Rollups, toStats,
+} from '../../../collector/src/rollups/index.js';
+import { Sessionizer, sessionsFromEvents, type SessionSnapshot, type StreamEvent } from '../../../collector/src/sessions/index.js';
+
+const T0 = Date.UTC(2026, 10, 20);
+
+describe('QuantileSketch', () => {
+  it('p75/p90 within 1% relative error of the exact value, and merging equals one sketch', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 20_000, noNaN: true }), { minLength: 1, maxLength: 400 }), fc.nat(), (values, cut) => {
+        const whole = new QuantileSketch();
+        const left = new QuantileSketch();
+        const right = new QuantileSketch();
+        values.forEach((v, i) => {
+          whole.add(v);
+          (i < cut % (values.length + 1) ? left : right).add(v);
+        });
+        left.merge(right);
+        const sorted = [...values].sort((a, b) => a - b);
+        for (const q of [0.5, 0.75, 0.9]) {
+          const exact = sorted[Math.floor(q * (sorted.length - 1))]!;
+          const got = whole.quantile(q);
+          expect(Math.abs(got - exact)).toBeLessThanOrEqual(exact * 0.01 + 1e-9);
+          expect(left.quantile(q)).toBe(got);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('coverRange', () => {
+  it('partitions [from, to) into aligned usable windows and raw edges (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 * DAY_MS }), fc.integer({ min: 0, max: 2 * DAY_MS }), fc.integer({ min: 0, max: 10 * DAY_MS }), (a, len, floor) => {
+        const from = T0 + a;
+        const to = from + len;
+        const floors = { [DAY_MS]: T0 + floor, [HOUR_MS]: T0 + floor / 2, [MINUTE_MS]: T0 };
+        const cover = coverRange(from, to, floors);
+        const pieces = [...cover.windows.map((w) => ({ from: w.start, to: w.start + w.sizeMs })), ...cover.edges].sort((x, y) => x.from - y.from);
+        let at = from;
+        for (const p of pieces) {
+          expect(p.from).toBe(at);
+          at = p.to;
+        }
+        expect(at).toBe(len === 0 ? from : to);
+        for (const w of cover.windows) {
+          expect(w.start % w.sizeMs).toBe(0);
+          expect(w.start).toBeGreaterThanOrEqual(floors[w.sizeMs]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+  it('uses day windows in the middle, hours and minutes toward the edges', () => {
+    const cover = coverRange(T0 - 90 * MINUTE_MS - 10_000, T0 + DAY_MS + 61 * MINUTE_MS);
+    const count = (size: number) => cover.windows.filter((w) => w.sizeMs === size).length;
+    expect([count(DAY_MS), count(HOUR_MS), count(MINUTE_MS)]).toEqual([1, 2, 30 + 1]);
+    expect(cover.edges).toEqual([{ from: T0 - 90 * MINUTE_MS - 10_000, to: T0 - 90 * MINUTE_MS }]);
+  });
+});
+
+const events3days = fc
+  .array(
+    fc.record({
+      visitor: fc.constantFrom('v1', 'v2', 'v3', 'v4'),
+      type: fc.constantFrom('pageview', 'pageview', 'event', 'vital', 'error'),
+      path: fc.constantFrom('/', '/a', '/b'),
+      at: fc.integer({ min: 0, max: 3 * DAY_MS }),
+      referrer: fc.constantFrom('', 'news.ycombinator.com'),
+      country: fc.constantFrom('FR', 'US'),
+      value: fc.integer({ min: 0, max: 5000 }),
+    }),
+    { minLength: 1, maxLength: 120 },
+  )
+  .map((rows) =>
+    rows.map((r, i): StreamEvent => ({
+      site: 's', visitor: r.visitor, id: `e${i}`, type: r.type as StreamEvent['type'], path: r.path, ts: T0 + r.at,
+      name: r.type === 'vital' ? 'LCP' : r.type === 'pageview' ? null : r.type === 'error' ? 'boom' : 'signup',
+      props: r.type === 'vital' ? { value: r.value } : r.type === 'event' ? { plan: r.value % 2 ? 'pro' : 'free' } : {},
+      referrer: r.referrer, country: r.country, browser: 'Chrome', os: 'Linux', device: 'desktop',
+    })),
+  );
+
+/** What GET /api/stats does: whole windows from the rollups, raw events and stored sessions for the edges. */
+function statsViaRollups(rollups: Rollups, events: StreamEvent[], sessions: SessionSnapshot[], from: number, to: number) {
+  const q = rollups.query('s', from, to);
+  for (const edge of q.edges) {
+    const inEdge = (t: number) => t >= edge.from && t < edge.to;
+    mergeInto(q.aggregate, aggregateOf(events.filter((e) => inEdge(e.ts)), sessions.filter((s) => inEdge(s.start))));
+  }
+  return toStats(q.aggregate, 1000);
+}
+
+function statsDirect(events: StreamEvent[], sessions: SessionSnapshot[], from: number, to: number) {
+  const inRange = (t: number) => t >= from && t < to;
+  return toStats(aggregateOf(events.filter((e) => inRange(e.ts)), sessions.filter((s) => inRange(s.start))), 1000);
+}
+
+describe('Rollups', () => {
+  it('windows + raw edges give exactly the stats of the raw events for any range, with shuffled arrival and session retractions (property)', () => {
+    fc.assert(
+      fc.property(
+        events3days.chain((evs) => fc.tuple(fc.constant(evs), fc.shuffledSubarray(evs, { minLength: evs.length, maxLength: evs.length }))),
+        fc.integer({ min: -HOUR_MS, max: 3 * DAY_MS }), fc.integer({ min: 0, max: 3 * DAY_MS }),
+        fc.constantFrom(2 * DAY_MS, 20 * HOUR_MS),
+        ([events, order], a, len, minuteRetention) => {
+          const now = T0 + 3 * DAY_MS + HOUR_MS;
+          const rollups = new Rollups({ clock: () => now, coveredFrom: T0 - DAY_MS, retentionMs: { [MINUTE_MS]: minuteRetention } });
+          const sessionizer = new Sessionizer({ clock: () => T0, allowedLatenessMs: 0 });
+          for (let i = 0; i < order.length; i += 5) {
+            const batch = order.slice(i, i + 5);
+            rollups.addEvents(batch);
+            rollups.applySessionChanges(sessionizer.ingest(batch).changes);
+          }
+          const sessions = sessionsFromEvents(events);
+          const from = T0 + a;
+          expect(statsViaRollups(rollups, events, sessions, from, from + len)).toEqual(statsDirect(events, sessions, from, from + len));
+          const rebuilt = new Rollups({ clock: () => now });
+          rebuilt.rebuild(T0 - DAY_MS, events, sessions);
+          expect(statsViaRollups(rebuilt, events, sessions, from, from + len)).toEqual(statsDirect(events, sessions, from, from + len));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('ignores windows before coveredFrom and prunes windows out of retention', () => {
+    let now = T0;
+    const rollups = new Rollups({ clock: () => now, retentionMs: { [MINUTE_MS]: HOUR_MS } });
+    const ev: StreamEvent = { site: 's', visitor: 'v', id: 'a', type: 'pageview', path: '/', ts: T0 - 5 * MINUTE_MS };
+    rollups.addEvents([ev, { ...ev, id: 'b', ts: T0 + 5 * MINUTE_MS }]);
+    expect(rollups.window('s', MINUTE_MS, T0 - 5 * MINUTE_MS)).toBeUndefined();
+    expect(rollups.window('s', MINUTE_MS, T0 + 5 * MINUTE_MS)?.pageviews).toBe(1);
+    now += 2 * HOUR_MS;
+    rollups.prune();
+    expect(rollups.window('s', MINUTE_MS, T0 + 5 * MINUTE_MS)).toBeUndefined();
+    expect(rollups.window('s', HOUR_MS, T0)?.pageviews).toBe(1);
+    expect(rollups.query('s', T0 - HOUR_MS, T0 + HOUR_MS).edges).toEqual([{ from: T0 - HOUR_MS, to: T0 }]);
+  });
+});
