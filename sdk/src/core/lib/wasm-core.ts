@@ -26,19 +26,20 @@ export function createWasmCore(instance: WebAssembly.Instance): Core {
   const encoder = new TextEncoder();
   const keyPtr = wasm.scratchBase();
   const dataPtr = keyPtr + 16;
-  let bytes = new Uint8Array(0);
-  let u32 = new Uint32Array(0);
-  let singleInput = bytes;
+  let bytes = new Uint8Array(wasm.memory.buffer);
+  let u32 = new Uint32Array(wasm.memory.buffer);
+  let singleInput = bytes.subarray(dataPtr);
 
-  // Views die when memory grows, so they are re-created here, the only place that grows it.
+  // Only this function grows memory (the module never does), so `bytes.length` stays the memory
+  // size between calls and the hot path never reads `memory.buffer`. Growing detaches the old
+  // buffer: the views are re-created right after.
   function reserve(size: number): void {
-    const missing = dataPtr + size - wasm.memory.buffer.byteLength;
-    if (missing > 0) wasm.memory.grow(Math.ceil(missing / PAGE_BYTES));
-    if (bytes.byteLength !== wasm.memory.buffer.byteLength) {
-      bytes = new Uint8Array(wasm.memory.buffer);
-      u32 = new Uint32Array(wasm.memory.buffer);
-      singleInput = bytes.subarray(dataPtr);
-    }
+    const missing = dataPtr + size - bytes.length;
+    if (missing <= 0) return;
+    wasm.memory.grow(Math.ceil(missing / PAGE_BYTES));
+    bytes = new Uint8Array(wasm.memory.buffer);
+    u32 = new Uint32Array(wasm.memory.buffer);
+    singleInput = bytes.subarray(dataPtr);
   }
 
   function putSingle(input: HashInput): number {
