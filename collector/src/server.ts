@@ -7,7 +7,7 @@ import { Router } from './http/router.js';
 import { jsonResponse } from './http/json-response.js';
 import { createAnonymizer } from './ingest/anonymize.js';
 import { botReason } from './ingest/bots.js';
-import type { DailySalts } from './ingest/daily-salts.js';
+import type { SaltSource } from './ingest/daily-salts.js';
 import { decodeBeaconBody } from './ingest/decode-beacon.js';
 import { decodeJson } from './ingest/decode-json.js';
 import { Deduper, firstOccurrences } from './ingest/dedupe.js';
@@ -32,7 +32,7 @@ export interface AppDeps {
   store: Store;
   sdk: WispSdk;
   country: CountryLookup;
-  salts: DailySalts;
+  salts: SaltSource;
   metrics: CollectorMetrics;
 }
 

@@ -3,11 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type CollectorConfig } from './config.js';
 import { nodeAdapter } from './http/node-adapter.js';
-import { DailySalts } from './ingest/daily-salts.js';
+import { DailySalts, type SaltSource } from './ingest/daily-salts.js';
 import { openCountryLookup } from './ingest/geo.js';
 import { LIMITS } from './ingest/limits.js';
-import { createCollectorMetrics } from './metrics/collector-metrics.js';
+import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { createApp, type App } from './server.js';
+import { ClickHouseStore } from './store/clickhouse/clickhouse-store.js';
 import { DuckDBStore } from './store/duckdb-store.js';
 import type { Store } from './store/store.js';
 import { loadOrCreateToken } from './token.js';
@@ -34,9 +35,28 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
-async function openStore(config: CollectorConfig): Promise<Store> {
-  if (config.store === 'clickhouse') throw new Error('WISP_STORE=clickhouse is not implemented yet');
-  return DuckDBStore.open(config.dataDir);
+interface Storage {
+  store: Store;
+  salts: SaltSource;
+  closeSalts(): void;
+}
+
+/** WISP_STORE: the embedded DuckDB file with local salts, or ClickHouse with salts shared through it. */
+async function openStorage(config: CollectorConfig, metrics: CollectorMetrics): Promise<Storage> {
+  if (config.store === 'clickhouse') {
+    const store = await ClickHouseStore.open({
+      dataDir: config.dataDir,
+      url: config.clickhouseUrl!,
+      onInsert: (report) => {
+        if (!report.ok) metrics.errors.inc({ kind: 'clickhouse_insert' });
+      },
+      onUnavailable: () => metrics.errors.inc({ kind: 'clickhouse_unavailable' }),
+    });
+    const salts = await store.openSharedSalts(config.dataDir);
+    return { store, salts, closeSalts: () => salts.close() };
+  }
+  const store = await DuckDBStore.open(config.dataDir);
+  return { store, salts: new DailySalts(config.dataDir, Date.now()), closeSalts: () => {} };
 }
 
 /** Starts a collector: env vars per contract, overridable by `options`. */
@@ -45,9 +65,12 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
   const config: CollectorConfig = { ...readConfig(env ?? process.env, argv ?? []), ...overrides };
   await mkdir(config.dataDir, { recursive: true });
   const { token, created } = await loadOrCreateToken(config.dataDir, config.token);
-  const [store, sdk, country] = await Promise.all([openStore(config), loadWispSdk(), openCountryLookup()]);
   const metrics = createCollectorMetrics();
-  const salts = new DailySalts(config.dataDir, Date.now());
+  const [{ store, salts, closeSalts }, sdk, country] = await Promise.all([
+    openStorage(config, metrics),
+    loadWispSdk(),
+    openCountryLookup(),
+  ]);
   const app = await createApp({ config, token, store, sdk, country, salts, metrics });
   const server = createServer(
     { keepAliveTimeout: 65_000, requestTimeout: 30_000 },
@@ -81,6 +104,7 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
         await app.drain();
         server.closeAllConnections();
         await stopped;
+        closeSalts();
         await store.close();
       })()),
   };

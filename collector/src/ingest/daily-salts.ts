@@ -9,12 +9,17 @@ function dayName(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Where the anonymizer gets the visitor-hash key of an arrival time. */
+export interface SaltSource {
+  saltFor(receivedAt: number): Uint8Array;
+}
+
 /**
  * Visitor-hash keys: a 128-bit random salt per UTC day, saved as `salts/YYYY-MM-DD` in the data dir
  * so a restart keeps today's visitors. Only today's and yesterday's salts exist; older ones are
  * deleted from memory and disk at rotation, which makes old visitor hashes unlinkable.
  */
-export class DailySalts {
+export class DailySalts implements SaltSource {
   private readonly salts = new Map<number, Uint8Array>();
   private readonly dir: string;
 
