@@ -28,7 +28,11 @@ export function createWasmCore(instance: WebAssembly.Instance): Core {
   const dataPtr = keyPtr + 16;
   let bytes = new Uint8Array(wasm.memory.buffer);
   let u32 = new Uint32Array(wasm.memory.buffer);
+  let u64 = new BigUint64Array(wasm.memory.buffer);
   let singleInput = bytes.subarray(dataPtr);
+  // Where the last packed batch lives: results (u64 each) at dataPtr, then offsets, then the bytes.
+  let offsetsPtr = 0;
+  let batchPtr = 0;
 
   // Only this function grows memory (the module never does), so `bytes.length` stays the memory
   // size between calls and the hot path never reads `memory.buffer`. Growing detaches the old
@@ -39,6 +43,7 @@ export function createWasmCore(instance: WebAssembly.Instance): Core {
     wasm.memory.grow(Math.ceil(missing / PAGE_BYTES));
     bytes = new Uint8Array(wasm.memory.buffer);
     u32 = new Uint32Array(wasm.memory.buffer);
+    u64 = new BigUint64Array(wasm.memory.buffer);
     singleInput = bytes.subarray(dataPtr);
   }
 
@@ -52,45 +57,49 @@ export function createWasmCore(instance: WebAssembly.Instance): Core {
     return input.length;
   }
 
-  /** Packs inputs after `data` and writes their count + 1 end offsets (relative to `data`) at `offsets`. */
-  function putBatch(inputs: readonly HashInput[], offsets: number, data: number): void {
-    const first = offsets >>> 2;
+  /**
+   * Packs the inputs back to back at `batchPtr` and their count + 1 end offsets (relative to
+   * `batchPtr`) at `offsetsPtr`, leaving room for the results at `dataPtr`.
+   */
+  function putBatch(inputs: readonly HashInput[]): void {
+    const count = inputs.length;
+    let capacity = 0;
+    let chars = 0;
+    let allStrings = true;
+    for (let i = 0; i < count; i++) {
+      const input = inputs[i]!;
+      if (typeof input === 'string') chars += input.length;
+      else { allStrings = false; capacity += input.length; }
+    }
+    capacity += chars * 3;
+    offsetsPtr = dataPtr + count * 8;
+    batchPtr = (offsetsPtr + (count + 1) * 4 + 7) & ~7;
+    reserve(batchPtr - dataPtr + capacity);
+    const first = offsetsPtr >>> 2;
     u32[first] = 0;
-    if (allAsciiJoinable(inputs)) {
+    if (allStrings && chars <= MAX_JOINED_CHARS) {
       const joined = (inputs as readonly string[]).join('');
-      if (encoder.encodeInto(joined, bytes.subarray(data)).written === joined.length) {
+      if (encoder.encodeInto(joined, bytes.subarray(batchPtr)).written === chars) {
         let end = 0;
-        for (let i = 0; i < inputs.length; i++) u32[first + i + 1] = end += inputs[i]!.length;
+        for (let i = 0; i < count; i++) u32[first + i + 1] = end += (inputs[i] as string).length;
         return;
       }
     }
     let end = 0;
-    for (let i = 0; i < inputs.length; i++) {
+    for (let i = 0; i < count; i++) {
       const input = inputs[i]!;
       if (typeof input === 'string') {
-        end += encoder.encodeInto(input, bytes.subarray(data + end)).written;
+        end += encoder.encodeInto(input, bytes.subarray(batchPtr + end)).written;
       } else {
-        bytes.set(input, data + end);
+        bytes.set(input, batchPtr + end);
         end += input.length;
       }
       u32[first + i + 1] = end;
     }
   }
 
-  /** Reserves room for a batch and packs it; returns [outPtr, offsetsPtr, dataPtr]. */
-  function layoutBatch(inputs: readonly HashInput[]): [number, number, number] {
-    let capacity = 0;
-    for (const input of inputs) capacity += typeof input === 'string' ? input.length * 3 : input.length;
-    const out = dataPtr;
-    const offsets = out + inputs.length * 8;
-    const data = (offsets + (inputs.length + 1) * 4 + 7) & ~7;
-    reserve(data - dataPtr + capacity);
-    putBatch(inputs, offsets, data);
-    return [out, offsets, data];
-  }
-
-  function readResults(out: number, count: number): BigUint64Array {
-    return new BigUint64Array(wasm.memory.buffer, out, count).slice();
+  function readResults(count: number): BigUint64Array {
+    return u64.slice(dataPtr >>> 3, (dataPtr >>> 3) + count);
   }
 
   return {
@@ -108,25 +117,16 @@ export function createWasmCore(instance: WebAssembly.Instance): Core {
     },
     xxh64Batch(inputs, seed) {
       const { lo, hi } = seedHalves(seed);
-      const [out, offsets, data] = layoutBatch(inputs);
-      wasm.xxh64Batch(data, offsets, inputs.length, out, lo, hi);
-      return readResults(out, inputs.length);
+      putBatch(inputs);
+      wasm.xxh64Batch(batchPtr, offsetsPtr, inputs.length, dataPtr, lo, hi);
+      return readResults(inputs.length);
     },
     siphash24Batch(key, inputs) {
       checkKey(key);
-      const [out, offsets, data] = layoutBatch(inputs);
+      putBatch(inputs);
       bytes.set(key, keyPtr);
-      wasm.siphash24Batch(keyPtr, data, offsets, inputs.length, out);
-      return readResults(out, inputs.length);
+      wasm.siphash24Batch(keyPtr, batchPtr, offsetsPtr, inputs.length, dataPtr);
+      return readResults(inputs.length);
     },
   };
-}
-
-function allAsciiJoinable(inputs: readonly HashInput[]): boolean {
-  let chars = 0;
-  for (const input of inputs) {
-    if (typeof input !== 'string') return false;
-    chars += input.length;
-  }
-  return chars <= MAX_JOINED_CHARS;
 }
