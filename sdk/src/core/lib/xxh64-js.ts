@@ -10,6 +10,7 @@ const P4H = 0x85ebca77 | 0, P4L = 0xc2b2ae63 | 0;
 const P5H = 0x27d4eb2f | 0, P5L = 0x165667c5 | 0;
 const NEG_P1H = 0x61c8864e | 0, NEG_P1L = 0x7a143579 | 0; // 2^64 - PRIME1
 
+const TWO_TO_MINUS_32 = 1 / 4294967296;
 const R = new Int32Array(2);
 
 function add(ah: number, al: number, bh: number, bl: number): void {
@@ -18,13 +19,15 @@ function add(ah: number, al: number, bh: number, bl: number): void {
   R[1] = ah + bh + (lo > 0xffffffff ? 1 : 0);
 }
 
-/** (a * b) mod 2^64; the high half of al*bl comes from 16-bit limbs, which doubles hold exactly. */
+/**
+ * (a * b) mod 2^64. The low word of al*bl is exact from Math.imul; the high word comes from the
+ * double product, whose error (< 2^12 after subtracting the exact low word) cannot reach the
+ * 2^32 boundary, so rounding (al*bl - lo) / 2^32 gives it exactly.
+ */
 function mul(ah: number, al: number, bh: number, bl: number): void {
-  const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-  const p01 = a0 * b1, p10 = a1 * b0;
-  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
-  R[0] = Math.imul(al, bl);
+  const lo = Math.imul(al, bl);
+  const carry = Math.round(((al >>> 0) * (bl >>> 0) - (lo >>> 0)) * TWO_TO_MINUS_32);
+  R[0] = lo;
   R[1] = carry + Math.imul(ah, bl) + Math.imul(al, bh);
 }
 
