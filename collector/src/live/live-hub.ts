@@ -11,17 +11,28 @@ export interface LiveHubOptions {
   heartbeatMs?: number;
 }
 
+/** One connected stream, whatever the transport. */
 interface Listener {
-  res: ServerResponse;
-  /** The socket buffer is full: skip frames until 'drain', then send the latest. */
+  /** Writes a frame; returns false when the transport's buffer is full. */
+  send(frame: string): boolean;
+  end(): void;
+  /** The buffer is full: skip frames until it drains, then send the latest. */
   congested: boolean;
   latest: string | null;
 }
 
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
+
 /**
- * SSE fan-out for `GET /api/live`, as a node:http handler. One snapshot on connect, then one
- * coalesced snapshot per site after `notify` when its content changed. Listeners are removed when
- * their connection closes; timers run only while someone listens.
+ * SSE fan-out for `GET /api/live`: `response(site)` for `Request -> Response` routes (web-standard
+ * ReadableStream body) or `handle(req, res, site)` for plain node:http. One snapshot on connect,
+ * then one coalesced snapshot per site after `notify` when its content changed. Listeners are
+ * removed when their connection closes or the stream is cancelled; timers run only while someone listens.
  */
 export class LiveHub {
   private readonly snapshot: (site: string) => LiveSnapshot;
@@ -45,37 +56,78 @@ export class LiveHub {
     return n;
   }
 
-  /** Serves one live stream for `site` (the caller has checked the token and the site id). */
+  /**
+   * A live stream for `site` as a web Response (the caller has checked the token and the site id).
+   * The stream's cleanup runs when the reader cancels (client gone) or `signal` aborts.
+   */
+  response(site: string, signal?: AbortSignal): Response {
+    const encoder = new TextEncoder();
+    let detach = () => {};
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          const listener: Listener = {
+            send: (frame) => {
+              controller.enqueue(encoder.encode(frame));
+              return (controller.desiredSize ?? 1) > 0;
+            },
+            end: () => controller.close(),
+            congested: false,
+            latest: null,
+          };
+          detach = this.attach(site, listener);
+          signal?.addEventListener('abort', () => detach(), { once: true });
+        },
+        pull: () => this.drained(site),
+        cancel: () => detach(),
+      },
+      new CountQueuingStrategy({ highWaterMark: 16 }),
+    );
+    return new Response(body, { status: 200, headers: SSE_HEADERS });
+  }
+
+  /** Serves one live stream for `site` on a plain node:http response. */
   handle(req: IncomingMessage, res: ServerResponse, site: string): void {
-    const listener: Listener = { res, congested: false, latest: null };
+    res.writeHead(200, SSE_HEADERS);
+    const listener: Listener = { send: (frame) => res.write(frame), end: () => res.end(), congested: false, latest: null };
+    const detach = this.attach(site, listener);
+    req.once('close', detach);
+    res.once('close', detach);
+    res.on('error', detach);
+    res.on('drain', () => this.resume(listener));
+  }
+
+  /** Registers a listener, sends the first snapshot; returns the (idempotent) cleanup. */
+  private attach(site: string, listener: Listener): () => void {
     let set = this.listeners.get(site);
     if (!set) this.listeners.set(site, (set = new Set()));
     set.add(listener);
-    const cleanup = () => {
+    let attached = true;
+    const detach = () => {
+      if (!attached) return;
+      attached = false;
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(site) === set) this.forgetSite(site);
       if (this.listeners.size === 0) this.stopHeartbeat();
     };
-    req.once('close', cleanup);
-    res.once('close', cleanup);
-    res.on('error', cleanup);
-    res.on('drain', () => {
-      listener.congested = false;
-      if (listener.latest !== null) this.write(listener, listener.latest);
-    });
     try {
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-transform',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      });
       this.write(listener, this.frameFor(site));
       this.startHeartbeat();
     } catch (error) {
-      cleanup();
-      res.destroy(error as Error);
+      detach();
+      throw error;
     }
+    return detach;
+  }
+
+  /** A web stream asked for more: resume its congested listeners of that site. */
+  private drained(site: string): void {
+    for (const listener of this.listeners.get(site) ?? []) if (listener.congested) this.resume(listener);
+  }
+
+  private resume(listener: Listener): void {
+    listener.congested = false;
+    if (listener.latest !== null) this.write(listener, listener.latest);
   }
 
   /** Call after an ingest changed data of these sites; sends within `coalesceMs` if the snapshot changed. */
@@ -91,7 +143,15 @@ export class LiveHub {
 
   /** Ends every stream and stops timers (server shutdown). */
   close(): void {
-    for (const set of this.listeners.values()) for (const listener of set) listener.res.end();
+    for (const set of this.listeners.values()) {
+      for (const listener of set) {
+        try {
+          listener.end();
+        } catch {
+          // already closed by the client: nothing left to end
+        }
+      }
+    }
     for (const site of [...this.listeners.keys()]) this.forgetSite(site);
     this.stopHeartbeat();
   }
@@ -121,7 +181,12 @@ export class LiveHub {
       return;
     }
     listener.latest = null;
-    if (!listener.res.write(frame)) listener.congested = true;
+    try {
+      if (!listener.send(frame)) listener.congested = true;
+    } catch {
+      // The stream closed under us; its close/cancel handler detaches it.
+      listener.congested = true;
+    }
   }
 
   private startHeartbeat(): void {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, get, type ClientRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, get, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveHub, liveSnapshot, RecentVisitors, sseFrame, type LiveSnapshot } from '../../../collector/src/live/index.js';
@@ -13,7 +13,24 @@ afterEach(async () => {
   closeAll = null;
 });
 
-async function setup(options: { coalesceMs?: number; heartbeatMs?: number } = {}) {
+/** Serves a web Response on node:http the way the collector's adapter does (cancel on close). */
+async function pipeResponse(response: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
+  res.writeHead(response.status, headers);
+  const reader = response.body!.getReader();
+  res.on('close', () => void reader.cancel().catch(() => {}));
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
+}
+
+type Mode = 'web Response' | 'node:http';
+
+async function setup(mode: Mode, options: { coalesceMs?: number; heartbeatMs?: number } = {}) {
   let now = T0;
   const clock = () => now;
   const rollups = new Rollups({ clock, coveredFrom: T0 - 60 * MINUTE_MS });
@@ -21,7 +38,8 @@ async function setup(options: { coalesceMs?: number; heartbeatMs?: number } = {}
   const hub = new LiveHub({ snapshot: (site) => liveSnapshot(site, clock(), rollups, recent), ...options });
   const server: Server = createServer((req, res) => {
     const site = new URL(req.url ?? '/', 'http://x').searchParams.get('site') ?? '';
-    hub.handle(req, res, site);
+    if (mode === 'node:http') hub.handle(req, res, site);
+    else void pipeResponse(hub.response(site), res);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -74,9 +92,9 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<number> {
 
 const pv = (id: string, visitor: string, ts = T0, path = '/'): StreamEvent => ({ site: 's', visitor, id, type: 'pageview', path, ts });
 
-describe('LiveHub over real HTTP', () => {
+describe.each(['web Response', 'node:http'] as const)('LiveHub over real HTTP (%s)', (mode) => {
   it('sends a snapshot on connect, then a coalesced update within 1 s of an ingest', async () => {
-    const { url, ingest } = await setup();
+    const { url, ingest } = await setup(mode);
     const client = connect(url + '?site=s');
     await until(() => client.snapshots().length === 1);
     expect(client.headers()?.['content-type']).toMatch(/^text\/event-stream/);
@@ -101,13 +119,13 @@ describe('LiveHub over real HTTP', () => {
   });
 
   it('sends `: ping` heartbeats', async () => {
-    const { url } = await setup({ heartbeatMs: 50 });
+    const { url } = await setup(mode, { heartbeatMs: 50 });
     const client = connect(url + '?site=s');
     await until(() => client.frames.filter((f) => f === ': ping').length >= 2);
   });
 
   it('1,000 dashboards connect and disconnect without leaking listeners', async () => {
-    const { url, hub } = await setup();
+    const { url, hub } = await setup(mode);
     const clients = Array.from({ length: 1000 }, (_, i) => connect(`${url}?site=s${i % 10}`));
     await until(() => clients.every((c) => c.snapshots().length === 1), 20_000);
     expect(hub.listenerCount).toBe(1000);
