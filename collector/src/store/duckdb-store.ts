@@ -29,12 +29,14 @@ export class DuckDBStore implements Store {
   }
 
   /**
-   * One appender flush = one auto-committed transaction; DuckDB syncs its WAL on commit, so the
-   * rows survive kill -9 once this resolves.
+   * One transaction per call: the appender's rows join the open transaction and the COMMIT, which
+   * writes and fsyncs the WAL, runs on DuckDB's thread (an appender's own flush would commit, and
+   * fsync, on the event loop). Once this resolves the rows survive kill -9 and power loss.
    */
   async append(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
     const a = this.appender;
+    await this.writer.run('BEGIN TRANSACTION');
     try {
       for (const e of events) {
         a.appendVarchar(e.site);
@@ -60,9 +62,12 @@ export class DuckDBStore implements Store {
         a.endRow();
       }
       a.flushSync();
+      await this.writer.run('COMMIT');
     } catch (error) {
-      // A failed appender keeps its partial rows: drop it so the next group starts clean.
-      this.appender = await this.writer.createAppender('events').finally(() => discard(a));
+      await this.writer.run('ROLLBACK').catch(() => {});
+      // A failed appender may keep partial rows: drop it so the next group starts clean.
+      discard(a);
+      this.appender = await this.writer.createAppender('events');
       throw error;
     }
   }
