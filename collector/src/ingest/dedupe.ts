@@ -5,7 +5,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Dedupe stage: remembers the key (XXH64 of site + event id) of every stored event, bucketed by UTC
  * arrival day. Buckets older than `retentionDays` are dropped whole, so memory is bounded by the
- * traffic of that window (16 bytes per event at most). The SDK retries an event for at most 7 days,
+ * traffic of that window (11-21 bytes per event). The SDK retries an event for at most 7 days,
  * so 8 days of buckets cover every retry. Rebuilt at start from the store, so it survives restarts.
  */
 export class Deduper {

@@ -9,6 +9,12 @@ import type { IdHashRow, Store, StoredEvent } from './store.js';
 export const DUCKDB_FILE = 'wisp.duckdb';
 
 /**
+ * DuckDB's buffer pool defaults to 80% of RAM; the collector's budget is 400 MB RSS in total, so
+ * the pool is capped (larger queries spill to `<file>.tmp/`).
+ */
+const DUCKDB_MEMORY_LIMIT = '256MB';
+
+/**
  * The embedded store: one DuckDB file, one connection that appends (the group committer calls
  * `append` one batch at a time) and one that reads.
  */
@@ -21,7 +27,7 @@ export class DuckDBStore implements Store {
   ) {}
 
   static async open(dataDir: string): Promise<DuckDBStore> {
-    const instance = await DuckDBInstance.create(join(dataDir, DUCKDB_FILE));
+    const instance = await DuckDBInstance.create(join(dataDir, DUCKDB_FILE), { memory_limit: DUCKDB_MEMORY_LIMIT });
     const writer = await instance.connect();
     await migrate(writer);
     const reader = await instance.connect();
