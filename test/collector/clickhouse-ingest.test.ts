@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../collector/src/config.js';
 import { nodeAdapter } from '../../collector/src/http/node-adapter.js';
-import type { DailySalts } from '../../collector/src/ingest/daily-salts.js';
 import { openCountryLookup } from '../../collector/src/ingest/geo.js';
 import { LIMITS } from '../../collector/src/ingest/limits.js';
 import { createCollectorMetrics } from '../../collector/src/metrics/collector-metrics.js';
@@ -28,7 +27,7 @@ async function startClickHouseCollector(dataDir: string, clickhouseUrl: string, 
   const salts = await store.openSharedSalts(dataDir);
   const app = await createApp({
     config, token: TOKEN, store, sdk: await loadWispSdk(), country: await openCountryLookup(),
-    salts: salts as unknown as DailySalts, metrics: createCollectorMetrics(),
+    salts, metrics: createCollectorMetrics(),
   });
   const server = createServer(nodeAdapter(app.handler, { maxBodyBytes: LIMITS.maxBodyBytes, trustProxy: true, onUnexpected: () => undefined }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
