@@ -2,3 +2,4 @@ export { CURRENT_WINDOW_MS, RecentVisitors } from './recent-visitors.js';
 export { liveSnapshot, type LiveSnapshot, type MinuteWindows } from './live-snapshot.js';
 export { SSE_PING, sseFrame } from './sse-frame.js';
 export { LiveHub, type LiveHubOptions } from './live-hub.js';
+export { StreamPipeline, type ProcessedInfo, type StreamPipelineOptions } from './stream-pipeline.js';

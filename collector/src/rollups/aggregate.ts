@@ -26,7 +26,7 @@ export interface Aggregate {
   pageVisitors: Map<string, DistinctSet>;
   entryPages: Counts;
   exitPages: Counts;
-  /** Pageviews per source domain ('' = direct), UTM value, country, browser, OS, device. */
+  /** Pageviews per source domain, UTM value, country, browser, OS, device (empty values skipped). */
   referrers: Counts;
   utmSources: Counts;
   utmMediums: Counts;
@@ -70,14 +70,15 @@ export function addEvent(agg: Aggregate, event: StreamEvent): void {
       let pageVisitors = agg.pageVisitors.get(event.path);
       if (!pageVisitors) agg.pageVisitors.set(event.path, (pageVisitors = new DistinctSet()));
       pageVisitors.add(event.visitor);
-      bump(agg.referrers, event.referrer ?? '');
+      // Empty means direct / unknown: not a row (as in the store's SQL breakdowns).
+      if (event.referrer) bump(agg.referrers, event.referrer);
       if (event.utmSource) bump(agg.utmSources, event.utmSource);
       if (event.utmMedium) bump(agg.utmMediums, event.utmMedium);
       if (event.utmCampaign) bump(agg.utmCampaigns, event.utmCampaign);
-      bump(agg.countries, event.country ?? '');
-      bump(agg.browsers, event.browser ?? '');
-      bump(agg.os, event.os ?? '');
-      bump(agg.devices, event.device ?? '');
+      if (event.country) bump(agg.countries, event.country);
+      if (event.browser) bump(agg.browsers, event.browser);
+      if (event.os) bump(agg.os, event.os);
+      if (event.device) bump(agg.devices, event.device);
       break;
     }
     case 'event': {

@@ -104,7 +104,7 @@ export class Sessionizer {
   /**
    * Rebuilds the state of every visitor present in `events` from those events (all of each visitor's
    * stored events, e.g. after a restart), without emitting: their sessions were emitted before.
-   * Sessions already behind the watermark are not kept. Returns the number of visitors kept.
+   * Sessions already behind the watermark are not kept. Returns the number of active visitors.
    */
   recover(events: Iterable<StreamEvent>): number {
     const list = [...events];
@@ -118,7 +118,22 @@ export class Sessionizer {
       this.seen.add(event.site, event.id, event.ts);
       this.insert(event);
     }
-    this.flush();
+    // Sessions already final were emitted (and closed) before: drop them quietly.
+    const watermark = this.watermark();
+    const done = new Set<string>();
+    for (const event of list) {
+      const key = `${event.site}\u0000${event.visitor}`;
+      if (done.has(key)) continue;
+      done.add(key);
+      let slot = this.visitors.get(event.site, event.visitor);
+      while (slot !== NO_SLOT && this.pool.endOf(slot) + this.gapMs < watermark) {
+        const next = this.pool.next[slot]!;
+        this.pool.release(slot);
+        slot = next;
+      }
+      if (slot === NO_SLOT) this.visitors.delete(event.site, event.visitor);
+      else this.visitors.set(event.site, event.visitor, slot);
+    }
     return this.visitors.size;
   }
 

@@ -25,6 +25,8 @@ export interface StreamEvent {
   browser?: string;
   os?: string;
   device?: string;
+  /** Server clock at arrival, epoch ms (for processing-latency metrics only). */
+  receivedAt?: number;
 }
 
 export type StreamEventType = 'pageview' | 'event' | 'vital' | 'error';

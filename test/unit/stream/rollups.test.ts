@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  aggregateOf, coverRange, DAY_MS, HOUR_MS, mergeInto, MINUTE_MS, QuantileSketch, Rollups, toStats,
-} from '../../../collector/src/rollups/index.js';
-import { Sessionizer, sessionsFromEvents, type SessionSnapshot, type StreamEvent } from '../../../collector/src/sessions/index.js';
+import { coverRange, DAY_MS, HOUR_MS, MINUTE_MS, QuantileSketch, Rollups } from '../../../collector/src/rollups/index.js';
+import { Sessionizer, sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
+import { statsDirect, statsViaRollups } from './stats-helpers.js';
 
 const T0 = Date.UTC(2026, 10, 20);
 
@@ -85,21 +84,6 @@ const events3days = fc
     })),
   );
 
-/** What GET /api/stats does: whole windows from the rollups, raw events and stored sessions for the edges. */
-function statsViaRollups(rollups: Rollups, events: StreamEvent[], sessions: SessionSnapshot[], from: number, to: number) {
-  const q = rollups.query('s', from, to);
-  for (const edge of q.edges) {
-    const inEdge = (t: number) => t >= edge.from && t < edge.to;
-    mergeInto(q.aggregate, aggregateOf(events.filter((e) => inEdge(e.ts)), sessions.filter((s) => inEdge(s.start))));
-  }
-  return toStats(q.aggregate, 1000);
-}
-
-function statsDirect(events: StreamEvent[], sessions: SessionSnapshot[], from: number, to: number) {
-  const inRange = (t: number) => t >= from && t < to;
-  return toStats(aggregateOf(events.filter((e) => inRange(e.ts)), sessions.filter((s) => inRange(s.start))), 1000);
-}
-
 describe('Rollups', () => {
   it('windows + raw edges give exactly the stats of the raw events for any range, with shuffled arrival and session retractions (property)', () => {
     fc.assert(
@@ -118,10 +102,10 @@ describe('Rollups', () => {
           }
           const sessions = sessionsFromEvents(events);
           const from = T0 + a;
-          expect(statsViaRollups(rollups, events, sessions, from, from + len)).toEqual(statsDirect(events, sessions, from, from + len));
+          expect(statsViaRollups(rollups, 's', events, sessions, from, from + len)).toEqual(statsDirect('s', events, sessions, from, from + len));
           const rebuilt = new Rollups({ clock: () => now });
           rebuilt.rebuild(T0 - DAY_MS, events, sessions);
-          expect(statsViaRollups(rebuilt, events, sessions, from, from + len)).toEqual(statsDirect(events, sessions, from, from + len));
+          expect(statsViaRollups(rebuilt, 's', events, sessions, from, from + len)).toEqual(statsDirect('s', events, sessions, from, from + len));
         },
       ),
       { numRuns: 150 },
