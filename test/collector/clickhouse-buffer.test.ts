@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../collector/src/store/clickhouse/journal.js';
 import { Shipper } from '../../collector/src/store/clickhouse/shipper.js';
+import { isUnparsableInput } from '../../collector/src/store/clickhouse/server-error.js';
 import { StoreFullError } from '../../collector/src/store/clickhouse/store-full-error.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 
@@ -84,6 +85,25 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse buffer (journal + shipper)',
     expect(await counts()).toEqual({ rows: 20, distinct: 20 });
     expect(await sql(server.url, "SELECT count() FROM rows WHERE id = 'torn'")).toBe('0');
     expect(readdirSync(dir)).toEqual([]);
+    await shipper.stop();
+  });
+
+  it('sets aside a segment ClickHouse cannot parse and ships the others', async () => {
+    await sql(server.url, 'TRUNCATE TABLE rows');
+    const dir = tempDir();
+    writeFileSync(join(dir, '000000000001.jsonl'), lines(0, 5));
+    writeFileSync(join(dir, '000000000002.jsonl'), `${lines(5, 5)}{"id":"bad","n":"not a number"}\n`);
+    writeFileSync(join(dir, '000000000003.jsonl'), lines(10, 5));
+    const journal = new Journal({ dir, maxBytes: 1 << 20 });
+    const rejected: number[] = [];
+    const shipper = new Shipper({ journal, insert, insertIntervalMs: 20, isUnparsable: isUnparsableInput,
+      onInsert: (report) => report.rejectedSegments && rejected.push(report.rejectedSegments) });
+    shipper.start();
+    await expect.poll(() => journal.bytes, { timeout: 10_000, interval: 50 }).toBe(0);
+    await shipper.flush();
+    expect(await counts()).toEqual({ rows: 10, distinct: 10 });
+    expect(rejected).toEqual([1]);
+    expect(readdirSync(join(dir, 'rejected'))).toEqual(['000000000002.jsonl']);
     await shipper.stop();
   });
 

@@ -9,7 +9,7 @@ import { parseClickHouseUrl, type ClickHouseTarget } from './connection-url.js';
 import { eventRowLine } from './event-row.js';
 import { Journal } from './journal.js';
 import { schemaStatements } from './schema.js';
-import { isServerError } from './server-error.js';
+import { isMissingSchema, isServerError, isUnparsableInput } from './server-error.js';
 import { featuresOf, type ServerFeatures } from './server-features.js';
 import { SharedSalts } from './shared-salts.js';
 import { Shipper, type InsertReport } from './shipper.js';
@@ -24,7 +24,7 @@ export interface ClickHouseStoreOptions {
   url: string;
   /** Minimum time between two inserts [1000 ms]. */
   insertIntervalMs?: number;
-  /** Bytes the local buffer may hold while ClickHouse is away; appends beyond get 503 [256 MiB]. */
+  /** Bytes the local buffer may hold while ClickHouse is away; appends beyond get 503 [1 GiB, ~2.5M events]. */
   maxBufferBytes?: number;
   /** Called after every insert attempt (metrics); failures also arrive here, nothing is logged. */
   onInsert?: (report: InsertReport) => void;
@@ -65,12 +65,13 @@ export class ClickHouseStore implements Store {
       request_timeout: 30_000,
       log: { level: ClickHouseLogLevel.OFF },
     });
-    const journal = new Journal({ dir: join(options.dataDir, BUFFER_DIR), maxBytes: options.maxBufferBytes ?? 256 * 1024 * 1024 });
+    const journal = new Journal({ dir: join(options.dataDir, BUFFER_DIR), maxBytes: options.maxBufferBytes ?? 1024 * 1024 * 1024 });
     let store: ClickHouseStore | undefined = undefined;
     const shipper = new Shipper({
       journal,
       insert: (body) => store!.#insert(body),
       insertIntervalMs: options.insertIntervalMs,
+      isUnparsable: isUnparsableInput,
       onInsert: options.onInsert,
     });
     store = new ClickHouseStore(client, target, journal, shipper, options.onUnavailable ?? (() => undefined));
@@ -169,12 +170,17 @@ export class ClickHouseStore implements Store {
 
   async #insert(body: Readable): Promise<void> {
     await this.ready();
-    const result = await this.client.exec({
-      query: `INSERT INTO ${this.target.database}.events FORMAT JSONEachRow`,
-      values: body,
-      clickhouse_settings: { input_format_skip_unknown_fields: 1 },
-    });
-    result.stream.destroy();
+    try {
+      const result = await this.client.exec({
+        query: `INSERT INTO ${this.target.database}.events FORMAT JSONEachRow`,
+        values: body,
+        clickhouse_settings: { input_format_skip_unknown_fields: 1 },
+      });
+      result.stream.destroy();
+    } catch (error) {
+      if (isMissingSchema(error)) this.#features = undefined; // created again before the retry
+      throw error;
+    }
   }
 
   async #select(sql: string): Promise<Record<string, unknown>[]> {

@@ -1,6 +1,6 @@
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, statSync, truncateSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { StoreFullError } from './store-full-error.js';
 
 /** A sealed, immutable journal file waiting to be inserted into ClickHouse. */
@@ -106,6 +106,20 @@ export class Journal {
     this.#sealed.splice(index, 1);
     this.#bytes -= segment.bytes;
     unlinkSync(segment.path);
+  }
+
+  /**
+   * Moves a segment ClickHouse can never accept to `rejected/` (kept for inspection, no longer
+   * counted against the bound) so the segments behind it can flow.
+   */
+  reject(segment: Segment): void {
+    const index = this.#sealed.indexOf(segment);
+    if (index < 0) return;
+    this.#sealed.splice(index, 1);
+    this.#bytes -= segment.bytes;
+    const rejected = join(this.#dir, 'rejected');
+    mkdirSync(rejected, { recursive: true });
+    renameSync(segment.path, join(rejected, basename(segment.path)));
   }
 
   /** Waits for pending writes and closes the active segment. */

@@ -13,6 +13,8 @@ export interface ShipperOptions {
   maxInsertBytes?: number;
   /** Longest wait between retries while ClickHouse is down [30 000 ms]. */
   maxBackoffMs?: number;
+  /** True for an error that retrying the same rows cannot fix (ClickHouse could not parse them). */
+  isUnparsable?(error: unknown): boolean;
   /** Called after each insert attempt (metrics, logs). */
   onInsert?(result: InsertReport): void;
 }
@@ -24,6 +26,8 @@ export interface InsertReport {
   readonly bytes: number;
   readonly ms: number;
   readonly error?: unknown;
+  /** Segments moved to `rejected/` after this attempt (rows ClickHouse can never parse). */
+  readonly rejectedSegments?: number;
 }
 
 interface FlushWaiter {
@@ -44,6 +48,9 @@ export class Shipper {
   readonly #maxInsertBytes: number;
   readonly #maxBackoffMs: number;
   readonly #onInsert: ShipperOptions['onInsert'];
+  readonly #isUnparsable: NonNullable<ShipperOptions['isUnparsable']>;
+  /** After an unparsable batch, segments go one at a time until the bad one is found. */
+  #oneAtATime = false;
   #insertedSeq = 0;
   #lastInsertAt = 0;
   #failures = 0;
@@ -59,6 +66,7 @@ export class Shipper {
     this.#maxInsertBytes = options.maxInsertBytes ?? 32 * 1024 * 1024;
     this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.#onInsert = options.onInsert;
+    this.#isUnparsable = options.isUnparsable ?? (() => false);
   }
 
   /** Consecutive failed inserts (0 while ClickHouse takes them). */
@@ -111,7 +119,7 @@ export class Shipper {
     const batch: Segment[] = [];
     let bytes = 0;
     for (const segment of this.#journal.sealed) {
-      if (batch.length > 0 && bytes + segment.bytes > this.#maxInsertBytes) break;
+      if (batch.length > 0 && (this.#oneAtATime || bytes + segment.bytes > this.#maxInsertBytes)) break;
       batch.push(segment);
       bytes += segment.bytes;
     }
@@ -128,9 +136,21 @@ export class Shipper {
       for (const segment of batch) this.#journal.remove(segment);
       this.#insertedSeq = batch.at(-1)!.seq;
       this.#failures = 0;
+      if (batch.length === 1) this.#oneAtATime = false;
       this.#onInsert?.({ ok: true, rows: counter.rows, bytes, ms: Date.now() - started });
       this.#settleWaiters();
     } catch (error) {
+      if (this.#isUnparsable(error)) {
+        // Never retried as is: a batch is split into single segments, a single bad segment set aside.
+        if (batch.length === 1) {
+          this.#journal.reject(batch[0]!);
+          this.#insertedSeq = batch[0]!.seq;
+          this.#settleWaiters();
+        }
+        this.#oneAtATime = batch.length > 1;
+        this.#onInsert?.({ ok: false, rows: counter.rows, bytes, ms: Date.now() - started, error, rejectedSegments: batch.length === 1 ? 1 : 0 });
+        return;
+      }
       this.#failures += 1;
       this.#onInsert?.({ ok: false, rows: counter.rows, bytes, ms: Date.now() - started, error });
       for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
