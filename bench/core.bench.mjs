@@ -3,6 +3,7 @@
 // Needs `npm run build:core`; uses sdk/dist/core.js when it is up to date, else transpiles sdk/src/core.
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createXXHash64 } from 'hash-wasm';
@@ -125,7 +126,7 @@ const visitorContenders = [
 const visitorNs = new Map(visitorContenders.map(([name, fn, per]) => [name, measure(fn, { hashesPerCall: per })]));
 const hmacNs = visitorNs.get('node:crypto HMAC-SHA256');
 const visitorTable = markdownTable(
-  [`keyed visitor hash, ip|ua|site (~${Math.round(avgBytes)} B)`, 'ns per hash', 'x faster than HMAC-SHA256'],
+  [`keyed visitor hash, ip\\|ua\\|site (~${Math.round(avgBytes)} B)`, 'ns per hash', 'x faster than HMAC-SHA256'],
   [...visitorNs].map(([name, ns]) => [name, fmt(ns), `${(hmacNs / ns).toFixed(1)}x`]),
 );
 
@@ -138,14 +139,14 @@ const targets = [
   `- Batched short-string hashing >= ${TARGET_BATCH_VS_JS}x the best pure-JS hash: ` +
     batchRatios.map(([size, r]) => `${size} B ${r.toFixed(2)}x`).join(', ') +
     ` -> **${verdict(batchRatios.every(([, r]) => r >= TARGET_BATCH_VS_JS))}**`,
-  `- SipHash-2-4 >= ${TARGET_SIPHASH_VS_HMAC}x HMAC-SHA256 on ip|ua|site (single calls): ${sipRatio.toFixed(1)}x` +
+  `- SipHash-2-4 >= ${TARGET_SIPHASH_VS_HMAC}x HMAC-SHA256 on ip\\|ua\\|site (single calls): ${sipRatio.toFixed(1)}x` +
     ` -> **${verdict(sipRatio >= TARGET_SIPHASH_VS_HMAC)}**`,
 ].join('\n');
 
 const wasmBytes = statSync(join(root, 'build/core.wasm')).size;
 const report = `## Hashing core
 
-Machine: ${machineDescription()}. Run: ${new Date().toISOString().slice(0, 16)}Z, \`npm run bench\`, Wisp core from ${from}, core.wasm ${wasmBytes} bytes.
+Machine: ${machineDescription()}, load average ${loadavg()[0].toFixed(1)} at the end. Run: ${new Date().toISOString().slice(0, 16)}Z, \`npm run bench\`, Wisp core from ${from}, core.wasm ${wasmBytes} bytes.
 Median of 7 timed rounds after a warm-up; one process, inputs drawn from pools of distinct random strings/buffers.
 Strings are hashed as UTF-8 (Wisp, xxhash-wasm \`h64\`, hash-wasm, node:crypto and \`siphash\` all encode per call);
 "best pure JS" is the fastest of Wisp JS xxh64, Wisp JS siphash24 and the \`siphash\` package at that size.

@@ -20,13 +20,13 @@ function add(ah: number, al: number, bh: number, bl: number): void {
 }
 
 /**
- * (a * b) mod 2^64. The low word of al*bl is exact from Math.imul; the high word comes from the
- * double product, whose error (< 2^12 after subtracting the exact low word) cannot reach the
- * 2^32 boundary, so rounding (al*bl - lo) / 2^32 gives it exactly.
+ * (a * b) mod 2^64. The low word of al*bl is exact from Math.imul. For the high word, the double
+ * product minus the exact low word, scaled by 2^-32, is within 2^-20 of it, so adding 0.5 and
+ * truncating with `| 0` gives it exactly (already reduced mod 2^32; ~2x faster than Math.round).
  */
 function mul(ah: number, al: number, bh: number, bl: number): void {
   const lo = Math.imul(al, bl);
-  const carry = Math.round(((al >>> 0) * (bl >>> 0) - (lo >>> 0)) * TWO_TO_MINUS_32);
+  const carry = (((al >>> 0) * (bl >>> 0) - (lo >>> 0)) * TWO_TO_MINUS_32 + 0.5) | 0;
   R[0] = lo;
   R[1] = carry + Math.imul(ah, bl) + Math.imul(al, bh);
 }
