@@ -26,6 +26,8 @@ import { browserTimeZone } from './lib/zoned-time.js';
 /** Ranges ending "now" are refreshed this often while the tab is visible. */
 const REFRESH_MS = 15_000;
 
+/** Why the URL's filters= was ignored (shown in the filter bar until the filters change). */
+let filterProblem = '';
 let token = takeToken();
 let state = readViewState();
 let filters: Filter[] = safeParse(state.filters);
@@ -98,7 +100,7 @@ async function load(showPlaceholders: boolean): Promise<void> {
   const timeZone = state.tz || browserTimeZone();
   const range = resolveRange(state, timeZone, Date.now());
   const query = { site: state.site, filters: formatFilters(filters), tz: state.tz, ...range };
-  renderFilterBar(byId('filter-bar'), filters, setFilters);
+  renderFilterBar(byId('filter-bar'), filters, setFilters, filterProblem);
   if (showPlaceholders) clearOverview();
   document.body.dataset.loading = 'true';
   try {
@@ -156,10 +158,12 @@ function stopLive(): void {
 }
 
 function safeParse(raw: string): Filter[] {
+  filterProblem = '';
   try {
     return parseFilters(raw);
   } catch (error) {
-    if (error instanceof FilterError) showNotice('error', state.site, `Ignoring filters: ${error.message}`);
+    if (!(error instanceof FilterError)) throw error;
+    filterProblem = `Ignoring filters: ${error.message}`;
     return [];
   }
 }

@@ -2,9 +2,14 @@ import type { Filter } from '../filters.js';
 import { h } from './dom.js';
 import { countryName } from './flag.js';
 
-/** The active filters as removable chips (each a button: Enter/Space removes it). */
-export function renderFilterBar(bar: HTMLElement, filters: readonly Filter[], onChange: (next: Filter[]) => void): void {
-  bar.hidden = filters.length === 0;
+/** The active filters as removable chips (each a button: Enter/Space removes it), and why a filters= was ignored. */
+export function renderFilterBar(
+  bar: HTMLElement,
+  filters: readonly Filter[],
+  onChange: (next: Filter[]) => void,
+  problem = '',
+): void {
+  bar.hidden = filters.length === 0 && !problem;
   const chips = filters.map((f) => {
     const text = f.dimension === 'country' ? countryName(f.value) : f.value;
     const chip = h(
@@ -22,5 +27,5 @@ export function renderFilterBar(bar: HTMLElement, filters: readonly Filter[], on
     clear.addEventListener('click', () => onChange([]));
     chips.push(clear);
   }
-  bar.replaceChildren(...chips);
+  bar.replaceChildren(...chips, ...(problem ? [h('p', { class: 'filter-problem', role: 'alert' }, problem)] : []));
 }

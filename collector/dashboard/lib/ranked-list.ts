@@ -91,6 +91,7 @@ function fillRow(li: HTMLLIElement, item: RankedItem, share: number, selected: b
     ...(item.detail ? [h('small', { class: 'detail' }, item.detail)] : []),
   );
   value.textContent = formatCount(item.value);
+  value.dataset.value = String(item.value);
   row.title = `${item.label}: ${formatCount(item.value)}`;
   row.classList.toggle('selected', selected);
   if (row instanceof HTMLButtonElement) row.setAttribute('aria-pressed', String(selected));
