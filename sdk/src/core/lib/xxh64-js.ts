@@ -55,40 +55,55 @@ function read32(b: Uint8Array, p: number): number {
   return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
 }
 
+/**
+ * Consumes the 32-byte stripes of [start, end) (at least one), leaves the converged accumulator in
+ * R and returns where the tail starts. Kept apart from the tail so each function's hot loop gets
+ * its helpers inlined (V8's inlining budget is per optimized function).
+ */
+function stripes(data: Uint8Array, start: number, end: number, seedHi: number, seedLo: number): number {
+  add(seedHi, seedLo, P1H, P1L);
+  add(R[1]!, R[0]!, P2H, P2L);
+  let v1h = R[1]!, v1l = R[0]!;
+  add(seedHi, seedLo, P2H, P2L);
+  let v2h = R[1]!, v2l = R[0]!;
+  let v3h = seedHi | 0, v3l = seedLo | 0;
+  add(seedHi, seedLo, NEG_P1H, NEG_P1L);
+  let v4h = R[1]!, v4l = R[0]!;
+  const limit = end - 32;
+  let p = start;
+  do {
+    round(v1h, v1l, read32(data, p + 4), read32(data, p)); v1h = R[1]!; v1l = R[0]!;
+    round(v2h, v2l, read32(data, p + 12), read32(data, p + 8)); v2h = R[1]!; v2l = R[0]!;
+    round(v3h, v3l, read32(data, p + 20), read32(data, p + 16)); v3h = R[1]!; v3l = R[0]!;
+    round(v4h, v4l, read32(data, p + 28), read32(data, p + 24)); v4h = R[1]!; v4l = R[0]!;
+    p += 32;
+  } while (p <= limit);
+  converge(v1h, v1l, v2h, v2l, v3h, v3l, v4h, v4l);
+  return p;
+}
+
+/** R = merge of the four lane accumulators: rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18), then merge rounds. */
+function converge(
+  v1h: number, v1l: number, v2h: number, v2l: number, v3h: number, v3l: number, v4h: number, v4l: number,
+): void {
+  R[1] = (v1h << 1) | (v1l >>> 31); R[0] = (v1l << 1) | (v1h >>> 31);
+  addRotl(v2h, v2l, 7);
+  addRotl(v3h, v3l, 12);
+  addRotl(v4h, v4l, 18);
+  mergeRound(R[1]!, R[0]!, v1h, v1l);
+  mergeRound(R[1]!, R[0]!, v2h, v2l);
+  mergeRound(R[1]!, R[0]!, v3h, v3l);
+  mergeRound(R[1]!, R[0]!, v4h, v4l);
+}
+
 /** XXH64 of bytes [start, end) of `data`; writes lo then hi to out[at], out[at + 1]. */
 export function xxh64Js(
   data: Uint8Array, start: number, end: number, seedHi: number, seedLo: number, out: Uint32Array, at: number,
 ): void {
   const len = end - start;
   let p = start;
-  if (len >= 32) {
-    add(seedHi, seedLo, P1H, P1L);
-    add(R[1]!, R[0]!, P2H, P2L);
-    let v1h = R[1]!, v1l = R[0]!;
-    add(seedHi, seedLo, P2H, P2L);
-    let v2h = R[1]!, v2l = R[0]!;
-    let v3h = seedHi | 0, v3l = seedLo | 0;
-    add(seedHi, seedLo, NEG_P1H, NEG_P1L);
-    let v4h = R[1]!, v4l = R[0]!;
-    const limit = end - 32;
-    do {
-      round(v1h, v1l, read32(data, p + 4), read32(data, p)); v1h = R[1]!; v1l = R[0]!;
-      round(v2h, v2l, read32(data, p + 12), read32(data, p + 8)); v2h = R[1]!; v2l = R[0]!;
-      round(v3h, v3l, read32(data, p + 20), read32(data, p + 16)); v3h = R[1]!; v3l = R[0]!;
-      round(v4h, v4l, read32(data, p + 28), read32(data, p + 24)); v4h = R[1]!; v4l = R[0]!;
-      p += 32;
-    } while (p <= limit);
-    R[1] = (v1h << 1) | (v1l >>> 31); R[0] = (v1l << 1) | (v1h >>> 31);
-    addRotl(v2h, v2l, 7);
-    addRotl(v3h, v3l, 12);
-    addRotl(v4h, v4l, 18);
-    mergeRound(R[1]!, R[0]!, v1h, v1l);
-    mergeRound(R[1]!, R[0]!, v2h, v2l);
-    mergeRound(R[1]!, R[0]!, v3h, v3l);
-    mergeRound(R[1]!, R[0]!, v4h, v4l);
-  } else {
-    add(seedHi, seedLo, P5H, P5L);
-  }
+  if (len >= 32) p = stripes(data, start, end, seedHi, seedLo);
+  else add(seedHi, seedLo, P5H, P5L);
   add(R[1]!, R[0]!, (len / 0x100000000) | 0, len | 0);
   let hh = R[1]!, hl = R[0]!;
   for (; p + 8 <= end; p += 8) {
