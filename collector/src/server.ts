@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CollectorConfig } from './config.js';
 import type { Handler } from './http/handler.js';
+import { HttpError } from './http/http-error.js';
 import { Router } from './http/router.js';
 import { jsonResponse } from './http/json-response.js';
 import { createAnonymizer } from './ingest/anonymize.js';
@@ -87,7 +88,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await store.append(rows); // store (durable)
       } catch (error) {
         metrics.errors.inc({ kind: 'store_write' });
-        throw error;
+        // Nothing of the group was committed: 503 makes the SDK keep the events and retry.
+        if (error instanceof HttpError) throw error;
+        console.error(`wisp-collector: store write failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw new HttpError(503, 'store_write_failed', 'the store could not write this batch; retry later', { 'retry-after': '1' });
       }
       for (const row of rows) deduper.add(row.idHash, row.receivedAt);
       metrics.groupCommitEvents.observe(rows.length);

@@ -2,6 +2,7 @@ import type { Core } from 'wisp/core';
 import type { StoredEvent } from '../store/store.js';
 import type { CountryLookup } from './geo.js';
 import type { Sender, ValidBatch, ValidEvent } from './ingest-types.js';
+import { createPathScrubber } from './scrubbed-paths.js';
 import { trafficSource } from './traffic-source.js';
 import type { Client } from './user-agent.js';
 
@@ -10,19 +11,19 @@ export interface AnonymizeDeps {
   parseUserAgent: (userAgent: string) => Client;
   saltFor: (receivedAt: number) => Uint8Array;
   /** The wasm core from `wisp/core`. */
-  core: Pick<Core, 'siphash24' | 'xxh64Batch'>;
+  core: Pick<Core, 'siphash24' | 'xxh64' | 'xxh64Batch'>;
   scrubUrl: (url: string) => string;
   scrubText: (text: string) => string;
   scrubProps: (props: ValidEvent['props']) => ValidEvent['props'];
 }
 
-function pathOf(scrubbedUrl: string): string {
-  if (!URL.canParse(scrubbedUrl, 'http://relative.invalid')) return '/';
-  return new URL(scrubbedUrl, 'http://relative.invalid').pathname;
-}
-
 /** Names (error messages above all) are cut to this length in the store. */
 const MAX_STORED_NAME = 500;
+
+function isEmpty(props: ValidEvent['props']): boolean {
+  for (const _ in props) return false;
+  return true;
+}
 
 function withoutValue(props: ValidEvent['props']): ValidEvent['props'] {
   const rest = { ...props };
@@ -37,6 +38,8 @@ function withoutValue(props: ValidEvent['props']): ValidEvent['props'] {
  * of the arrival day over `site|IP|UA`.
  */
 export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sender: Sender) => StoredEvent[] {
+  const scrubbedPath = createPathScrubber(deps.scrubUrl, (text) => deps.core.xxh64(text));
+  const props = (p: ValidEvent['props']) => (isEmpty(p) ? '{}' : JSON.stringify(deps.scrubProps(p)));
   return (batch, sender) => {
     const { site } = batch;
     const visitor = deps.core.siphash24(deps.saltFor(sender.receivedAt), `${site}|${sender.ip}|${sender.userAgent}`);
@@ -46,7 +49,6 @@ export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sende
     return batch.events.map((event, i): StoredEvent => {
       const isVital = event.type === 'vital';
       const value = isVital ? (event.props.value as number) : null;
-      const props = deps.scrubProps(isVital ? withoutValue(event.props) : event.props);
       return {
         site,
         idHash: idHashes[i]!,
@@ -54,10 +56,10 @@ export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sende
         ts: event.ts,
         receivedAt: sender.receivedAt,
         visitor,
-        path: pathOf(deps.scrubUrl(event.url)),
+        path: scrubbedPath(event.url),
         name: event.name === null ? null : deps.scrubText(event.name).slice(0, MAX_STORED_NAME),
         value,
-        props: JSON.stringify(props),
+        props: props(isVital ? withoutValue(event.props) : event.props),
         ...trafficSource(site, event.url, event.referrer, deps.scrubText),
         country,
         ...client,

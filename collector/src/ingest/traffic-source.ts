@@ -1,3 +1,5 @@
+import { hostOf } from './url-parts.js';
+
 /** Where a visit came from: the referrer's host ('' = direct) and the page URL's utm_* values. */
 export interface TrafficSource {
   source: string;
@@ -7,10 +9,14 @@ export interface TrafficSource {
 }
 
 const MAX_UTM = 100;
+const NO_UTM = { utmSource: '', utmMedium: '', utmCampaign: '' };
 
-function host(url: string): string {
-  if (!URL.canParse(url)) return '';
-  return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+function utm(pageUrl: string, scrubText: (text: string) => string): Omit<TrafficSource, 'source'> {
+  if (!pageUrl.includes('utm_')) return NO_UTM;
+  const query = /\?([^#]*)/.exec(pageUrl)?.[1] ?? '';
+  const params = new URLSearchParams(query);
+  const value = (key: string) => scrubText(params.get(key) ?? '').slice(0, MAX_UTM);
+  return { utmSource: value('utm_source'), utmMedium: value('utm_medium'), utmCampaign: value('utm_campaign') };
 }
 
 /**
@@ -18,11 +24,7 @@ function host(url: string): string {
  * `scrubText` cleans utm values (a campaign name can carry an email address).
  */
 export function trafficSource(site: string, pageUrl: string, referrer: string, scrubText: (text: string) => string): TrafficSource {
-  const from = host(referrer);
-  const own = host(pageUrl);
-  const siteHost = site.toLowerCase().replace(/^www\./, '');
-  const source = from === '' || from === own || from === siteHost ? '' : from;
-  const params = URL.canParse(pageUrl) ? new URL(pageUrl).searchParams : new URLSearchParams();
-  const utm = (key: string) => scrubText(params.get(key) ?? '').slice(0, MAX_UTM);
-  return { source, utmSource: utm('utm_source'), utmMedium: utm('utm_medium'), utmCampaign: utm('utm_campaign') };
+  const from = referrer ? hostOf(referrer) : '';
+  const direct = from === '' || from === hostOf(pageUrl) || from === site.toLowerCase().replace(/^www\./, '');
+  return { source: direct ? '' : from, ...utm(pageUrl, scrubText) };
 }
