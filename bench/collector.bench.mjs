@@ -46,7 +46,8 @@ function startChild(args, env) {
   });
 }
 
-// ~240-byte unique pageviews; ids unique across the whole run so the collector stores every event.
+// ~240-byte pageviews with ids unique across the whole run (the collector stores every event), on a
+// site of 1,000 distinct pages (real traffic repeats pages; the collector caches scrubbed paths).
 let sequence = 0;
 function batchBody(size) {
   const now = Date.now();
@@ -54,7 +55,7 @@ function batchBody(size) {
   for (let i = 0; i < size; i++) {
     const n = sequence++;
     events.push(
-      `{"id":"bench-${process.pid}-${n}","type":"pageview","url":"https://bench.test/products/category-${n % 97}/item-${n % 9973}?color=blue&size=m","referrer":"https://www.google.com/search","ts":${now},"name":null,"props":{"plan":"pro"}}`,
+      `{"id":"bench-${process.pid}-${n}","type":"pageview","url":"https://bench.test/products/category-${n % 10}/item-${(n * 7919) % 1000}?color=blue&size=m","referrer":"https://www.google.com/search","ts":${now},"name":null,"props":{"plan":"pro"}}`,
     );
   }
   return `{"site":"bench.test","sentAt":${now},"events":[${events.join(',')}]}`;
@@ -166,7 +167,7 @@ Machine: ${machineDescription()}. Run: ${started}Z, \`npm run bench\` (bench/col
 autocannon (in the bench process) on loopback, ${CONNECTIONS} connections, keep-alive, ${DURATION_S} s per case, against two child
 processes in the same run: a bare node:http server that parses the JSON and answers 204, and the collector
 (\`collector/bin/wisp-collector.js\`, embedded DuckDB, WISP_RATE_LIMIT=0, WISP_TRUST_PROXY=1). Every request carries new
-unique ~240-byte pageviews from one of 50,000 client IPs; the collector answers 202 only after the group commit
+unique ~240-byte pageviews (1,000 distinct pages) from one of 50,000 client IPs; the collector answers 202 only after the group commit
 that holds its events was fsynced. Load generator, ceiling server and collector share the 2 cores.
 
 ${markdownTable(['case', 'server', 'requests/s', 'events/s', 'p50 ms', 'p99 ms', 'errors', 'vs ceiling'], rows)}

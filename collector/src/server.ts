@@ -96,7 +96,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
       for (const row of rows) deduper.add(row.idHash, row.receivedAt);
       metrics.groupCommitEvents.observe(rows.length);
       metrics.groupCommitSeconds.observe((performance.now() - started) / 1000);
-      for (const listener of listeners) listener(rows); // sessionize -> rollup -> live
+      for (const listener of listeners) {
+        // sessionize -> rollup -> live: the rows are durable already, so a failing listener must
+        // not turn this group's answer into an error (the retry would only find duplicates).
+        try {
+          listener(rows);
+        } catch (error) {
+          metrics.errors.inc({ kind: 'listener' });
+          console.error(`wisp-collector: stored-events listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
       return requests.map((events, i) => {
         const accepted = fresh[i]!.length;
         metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted);

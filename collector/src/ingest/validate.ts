@@ -39,6 +39,7 @@ function props(value: unknown, where: string): Props {
   if (entries.length > LIMITS.maxProps) bad('too_many_props', `${where} has more than ${LIMITS.maxProps} keys`);
   const out: Props = {};
   for (const [key, v] of entries) {
+    if (key === '__proto__') continue; // JSON.parse makes it an own key; assigning it would set a prototype
     if (key.length > LIMITS.maxPropKeyLength) bad('too_long', `${where} key longer than ${LIMITS.maxPropKeyLength}`);
     if (typeof v === 'string') out[key] = text(v, `${where}.${key}`, LIMITS.maxPropValueLength);
     else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') out[key] = v;
