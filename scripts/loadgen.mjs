@@ -184,23 +184,25 @@ async function send(visitor, events) {
   for (const e of events) stats.types[e.type] = (stats.types[e.type] ?? 0) + 1;
 }
 
-/** Live: a pool of visitors mid-visit; each 100 ms tick, `rate / 10` events go out stamped now. */
+/** Live: a pool of visitors mid-visit; every 100 ms the events due at `rate` go out, stamped now. */
 async function runLive(durationMs) {
   const poolSize = Math.max(5, Math.min(3000, Math.round(rate * 4)));
   const pool = Array.from({ length: poolSize }, () => ({ ...planSession(), next: 0 }));
   const started = Date.now();
-  let budget = 0;
+  let generated = 0;
   const pending = new Set();
   while (Date.now() - started < durationMs) {
-    budget += rate / 10;
+    // Catch up with the wall clock, so slow ticks do not lower the rate.
+    let due = Math.floor((rate * (Date.now() - started)) / 1000) - generated;
     const batches = new Map();
-    while (budget >= 1) {
+    while (due > 0) {
       const index = Math.floor(Math.random() * pool.length);
       let session = pool[index];
       if (session.next >= session.events.length) session = pool[index] = { ...planSession(), next: 0 };
       const { event } = session.events[session.next++];
       (batches.get(session) ?? batches.set(session, []).get(session)).push({ ...event, ts: Date.now() });
-      budget--;
+      due--;
+      generated++;
     }
     for (const [session, events] of batches) {
       const p = send(session.visitor, events).finally(() => pending.delete(p));

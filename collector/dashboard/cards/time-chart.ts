@@ -14,6 +14,10 @@ export interface TimeChartOptions {
   timeZone?: string;
 }
 
+const axisFormat = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+/** Short y-axis labels ("1.5K") so they fit the fixed axis width. */
+const axisNumber = (n: number): string => axisFormat.format(n);
+
 const PAGEVIEWS_COLOR = '#4f46e5';
 const VISITORS_COLOR = '#0ea5a4';
 
@@ -39,7 +43,10 @@ export class TimeChart {
         legend: { show: !options.bars },
         tzDate: timeZone ? (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone) : undefined,
         scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
-        axes: [{ stroke: '#6b7280', grid: { show: false } }, { stroke: '#6b7280', grid: { stroke: '#e5e7eb' }, size: 44 }],
+        axes: [
+          { stroke: '#6b7280', grid: { show: false } },
+          { stroke: '#6b7280', grid: { stroke: '#e5e7eb' }, size: 48, values: (_u, splits) => splits.map(axisNumber) },
+        ],
         series: [
           {},
           { label: 'Pageviews', stroke: PAGEVIEWS_COLOR, fill: 'rgba(79,70,229,0.12)', width: 2, paths: bars, points: { show: false } },
