@@ -1,4 +1,5 @@
 import type { SessionSnapshot, StreamEvent } from '../sessions/types.js';
+import { fingerprint53 } from '../sessions/fingerprint.js';
 import { DistinctSet } from './distinct-set.js';
 import { QuantileSketch } from './quantile-sketch.js';
 
@@ -60,16 +61,16 @@ export function bump(counts: Counts, key: string, by = 1): void {
   else counts.set(key, next);
 }
 
-/** Adds one (deduplicated) event. */
-export function addEvent(agg: Aggregate, event: StreamEvent): void {
-  agg.visitors.add(event.visitor);
+/** Adds one (deduplicated) event; `visitorFp` = fingerprint53(event.visitor) when already computed. */
+export function addEvent(agg: Aggregate, event: StreamEvent, visitorFp = fingerprint53(event.visitor)): void {
+  agg.visitors.addFingerprint(visitorFp);
   switch (event.type) {
     case 'pageview': {
       agg.pageviews++;
       bump(agg.pages, event.path);
       let pageVisitors = agg.pageVisitors.get(event.path);
       if (!pageVisitors) agg.pageVisitors.set(event.path, (pageVisitors = new DistinctSet()));
-      pageVisitors.add(event.visitor);
+      pageVisitors.addFingerprint(visitorFp);
       // Empty means direct / unknown: not a row (as in the store's SQL breakdowns).
       if (event.referrer) bump(agg.referrers, event.referrer);
       if (event.utmSource) bump(agg.utmSources, event.utmSource);

@@ -13,6 +13,11 @@ export class DistinctSet {
     this.set.add(fingerprint53(visitor));
   }
 
+  /** Adds a precomputed `fingerprint53(visitor)` (hash once, add to many windows). */
+  addFingerprint(fp: number): void {
+    this.set.add(fp);
+  }
+
   merge(other: DistinctSet): void {
     other.set.forEach((fp) => this.set.add(fp));
   }

@@ -1,4 +1,5 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
+import { fingerprint53 } from '../sessions/fingerprint.js';
 import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
 import { coverRange, type RangeCover } from './cover-range.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
@@ -33,6 +34,7 @@ export class Rollups {
   private coveredFrom: number;
   private readonly sites = new Map<string, Map<WindowSizeMs, Map<number, Aggregate>>>();
   private lastPrune = -Infinity;
+  private lastWindow: Partial<Record<WindowSizeMs, { site: string; start: number; window: Aggregate }>> = {};
 
   constructor(options: RollupsOptions) {
     this.clock = options.clock;
@@ -53,9 +55,10 @@ export class Rollups {
   addEvents(events: Iterable<StreamEvent>): void {
     const floors = this.floors();
     for (const event of events) {
+      const visitorFp = fingerprint53(event.visitor);
       for (const size of WINDOW_SIZES_MS) {
         const start = windowStart(event.ts, size);
-        if (start >= floors[size]) addEvent(this.windowFor(event.site, size, start), event);
+        if (start >= floors[size]) addEvent(this.windowFor(event.site, size, start), event, visitorFp);
       }
     }
     this.maybePrune();
@@ -104,6 +107,7 @@ export class Rollups {
    */
   rebuild(from: number, events: Iterable<StreamEvent>, sessions: Iterable<SessionSnapshot>): void {
     this.sites.clear();
+    this.lastWindow = {};
     this.coveredFrom = from;
     this.addEvents(events);
     this.applySessionChanges([...sessions].map((session) => ({ kind: 'open' as const, session })));
@@ -112,6 +116,7 @@ export class Rollups {
   /** Drops windows that fell out of retention. */
   prune(): void {
     this.lastPrune = this.clock();
+    this.lastWindow = {};
     const floors = this.floors();
     for (const bySize of this.sites.values()) {
       for (const [size, windows] of bySize) {
@@ -125,6 +130,15 @@ export class Rollups {
   }
 
   private windowFor(site: string, size: WindowSizeMs, start: number): Aggregate {
+    // Consecutive events mostly hit the same windows: skip the three map lookups then.
+    const cached = this.lastWindow[size];
+    if (cached && cached.site === site && cached.start === start) return cached.window;
+    const window = this.lookupWindow(site, size, start);
+    this.lastWindow[size] = { site, start, window };
+    return window;
+  }
+
+  private lookupWindow(site: string, size: WindowSizeMs, start: number): Aggregate {
     let bySize = this.sites.get(site);
     if (!bySize) this.sites.set(site, (bySize = new Map()));
     let windows = bySize.get(size);
