@@ -4,6 +4,8 @@ export interface RequestContext {
   clientIp: string;
   /** Server clock when the request arrived, epoch ms. */
   receivedAt: number;
+  /** The body was over the adapter's cap and was not read (`request` has no body then). */
+  oversizedBody: boolean;
 }
 
 /** Hono-style handler: testable without a socket. */

@@ -12,4 +12,9 @@ export class HttpError extends Error {
     super(`${status} ${code}: ${detail}`);
     this.name = 'HttpError';
   }
+
+  /** The same error with more response headers. */
+  withHeaders(headers: Record<string, string>): HttpError {
+    return new HttpError(this.status, this.code, this.detail, { ...this.headers, ...headers });
+  }
 }

@@ -5,17 +5,18 @@ import type { Handler } from './handler.js';
 import { HttpError } from './http-error.js';
 
 export interface NodeAdapterOptions {
-  /** Largest request body accepted, bytes; larger bodies get 413 without being read further. */
+  /** Largest request body read, bytes; larger ones are drained and flagged (`oversizedBody`). */
   maxBodyBytes: number;
   trustProxy: boolean;
   onUnexpected: (error: unknown) => void;
 }
 
-function readBody(request: IncomingMessage, maxBodyBytes: number): Promise<Buffer> {
+/** The body, or undefined when it is over the cap (the rest is drained, not kept). */
+function readBody(request: IncomingMessage, maxBodyBytes: number): Promise<Buffer | undefined> {
   const declared = Number(request.headers['content-length']);
   if (declared > maxBodyBytes) {
     request.resume();
-    return Promise.reject(tooLarge(maxBodyBytes));
+    return Promise.resolve(undefined);
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -25,7 +26,7 @@ function readBody(request: IncomingMessage, maxBodyBytes: number): Promise<Buffe
       if (size > maxBodyBytes) {
         request.removeAllListeners('data');
         request.resume();
-        reject(tooLarge(maxBodyBytes));
+        resolve(undefined);
       } else chunks.push(chunk);
     });
     request.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
@@ -33,8 +34,27 @@ function readBody(request: IncomingMessage, maxBodyBytes: number): Promise<Buffe
   });
 }
 
-function tooLarge(maxBodyBytes: number): HttpError {
-  return new HttpError(413, 'body_too_large', `request body over ${maxBodyBytes} bytes`);
+/**
+ * A `Request` from node's request line and headers. The URL is built on a fixed origin (the Host
+ * header is the client's to choose and may be no valid authority); methods undici refuses (TRACE,
+ * TRACK, CONNECT) and other invalid input become 4xx instead of a TypeError.
+ */
+function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: AbortSignal): Request {
+  const headers = new Headers();
+  try {
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    return new Request(new URL(req.url ?? '/', 'http://localhost'), {
+      method: req.method,
+      headers,
+      body: body as Uint8Array<ArrayBuffer> | undefined,
+      signal,
+    });
+  } catch {
+    if (/^(TRACE|TRACK|CONNECT)$/i.test(req.method ?? '')) {
+      throw new HttpError(405, 'method_not_allowed', `${req.method} is not supported`);
+    }
+    throw new HttpError(400, 'bad_request', 'malformed request line or headers');
+  }
 }
 
 async function send(response: Response, res: ServerResponse): Promise<void> {
@@ -55,7 +75,8 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 
 /**
  * Runs a `Request -> Response` handler behind node:http: buffers the body under a size cap, passes
- * the client IP and arrival time in the context, aborts `request.signal` when the client leaves.
+ * the client IP, arrival time and an oversized-body flag in the context, aborts `request.signal`
+ * when the client leaves.
  */
 export function nodeAdapter(handler: Handler, options: NodeAdapterOptions): RequestListener {
   return async (req, res) => {
@@ -66,15 +87,9 @@ export function nodeAdapter(handler: Handler, options: NodeAdapterOptions): Requ
     try {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const body = hasBody ? await readBody(req, options.maxBodyBytes) : undefined;
-      const headers = new Headers();
-      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-      const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
-        method: req.method,
-        headers,
-        body: body as Uint8Array<ArrayBuffer> | undefined,
-        signal: abort.signal,
-      });
-      response = await handler(request, { clientIp: clientIp(req, options.trustProxy), receivedAt });
+      const request = toRequest(req, body, abort.signal);
+      const context = { clientIp: clientIp(req, options.trustProxy), receivedAt, oversizedBody: hasBody && !body };
+      response = await handler(request, context);
     } catch (error) {
       response = errorResponse(error, options.onUnexpected);
     }

@@ -30,6 +30,7 @@ export function ingestRoute(options: IngestRouteOptions): Handler {
   return async (request, context) => {
     let status = 202;
     try {
+      if (context.oversizedBody) throw new HttpError(413, 'body_too_large', 'request body over the size limit');
       options.rateLimit(context.clientIp, context.receivedAt);
       const body = new Uint8Array(await request.arrayBuffer());
       const sender: Sender = {
@@ -40,9 +41,14 @@ export function ingestRoute(options: IngestRouteOptions): Handler {
       const result = await options.ingest(options.decode(body), sender);
       return jsonResponse(result, 202, cors);
     } catch (error) {
-      status = error instanceof HttpError ? error.status : 500;
-      if (error instanceof HttpError) metrics.rejectedRequests.inc({ reason: error.code });
-      throw error;
+      if (!(error instanceof HttpError)) {
+        status = 500;
+        throw error;
+      }
+      status = error.status;
+      metrics.rejectedRequests.inc({ reason: error.code });
+      // Senders on other origins must be able to read why (SDK: 4xx drop, 429/5xx retry).
+      throw error.withHeaders(cors);
     } finally {
       metrics.ingestSeconds.observe({ route: options.route, status: String(status) }, (Date.now() - context.receivedAt) / 1000);
     }
