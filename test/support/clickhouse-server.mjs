@@ -114,6 +114,10 @@ async function launch(dir, url) {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // A server must not outlive the test or bench process that started it, even when that one crashes.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);

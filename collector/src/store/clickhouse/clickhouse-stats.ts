@@ -15,6 +15,7 @@ const TOP = 100;
  */
 export async function queryClickHouseStats(select: SelectRows, database: string, query: StatsQuery): Promise<Stats> {
   const range = `FROM ${database}.events FINAL WHERE site = ${stringLiteral(query.site)}
+    AND day BETWEEN ${dayLiteral(query.from)} AND ${dayLiteral(query.to)}
     AND ts >= ${integerLiteral(query.from)} AND ts < ${integerLiteral(query.to)}`;
   const sessions = sessionsSql(range);
 
@@ -98,6 +99,11 @@ async function seriesOf(select: SelectRows, range: string, query: StatsQuery): P
     points.push({ t: new Date(t).toISOString(), pageviews: num(row?.pageviews), visitors: num(row?.visitors) });
   }
   return points;
+}
+
+/** The UTC day of an epoch-ms time as a Date literal (the primary key's second column). */
+function dayLiteral(ms: number): string {
+  return `toDate(${stringLiteral(new Date(ms).toISOString().slice(0, 10))})`;
 }
 
 function num(value: unknown): number {

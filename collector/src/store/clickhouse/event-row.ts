@@ -6,11 +6,13 @@ import type { StoredEvent } from '../store.js';
  * a line ClickHouse cannot parse would block the buffer behind it.
  */
 export function eventRowLine(event: StoredEvent): string {
+  const ts = Math.trunc(event.ts);
   return `${JSON.stringify({
     site: event.site,
+    day: new Date(ts).toISOString().slice(0, 10),
     id_hash: event.idHash.toString(),
     type: event.type,
-    ts: Math.trunc(event.ts),
+    ts,
     received_at: Math.trunc(event.receivedAt),
     visitor: event.visitor.toString(),
     path: event.path,

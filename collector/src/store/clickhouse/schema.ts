@@ -6,10 +6,11 @@ import type { ServerFeatures } from './server-features.js';
  *
  * `events` mirrors the embedded store's table. Dedup must hold across retried inserts and across
  * collectors, and 18.16 has no insert deduplication for non-replicated tables, so the table is a
- * ReplacingMergeTree whose sorting key is the dedupe key (site, id_hash): background merges collapse
- * repeated rows, and every read uses FINAL so they are collapsed before the merge happens too.
- * Partitions are months of event time (the minmax index on `ts` prunes ranges), which also bounds how
- * much a merge touches.
+ * ReplacingMergeTree whose sorting key ends in the dedupe key: (site, day, id_hash). Background merges
+ * collapse repeated rows, and every read uses FINAL so they are collapsed before the merge happens too.
+ * `day` (UTC day of `ts`, written by the collector: 18.16 fills omitted JSON fields with zeros, not
+ * with DEFAULT expressions) lets the primary index skip to a stats range; a retried row always has the
+ * same day. Partitions are months, which bounds how much a merge touches.
  *
  * `salts` holds the daily visitor salts shared by all collectors (see salt-sync.ts); one partition per
  * day so yesterday-but-one can be dropped for good.
@@ -20,6 +21,7 @@ export function schemaStatements(database: string, features: ServerFeatures): st
     `CREATE DATABASE IF NOT EXISTS ${database}`,
     `CREATE TABLE IF NOT EXISTS ${database}.events (
       site String,
+      day Date,
       id_hash UInt64,
       type ${tag},
       ts Int64,
@@ -38,8 +40,8 @@ export function schemaStatements(database: string, features: ServerFeatures): st
       os ${tag},
       device ${tag}
     ) ENGINE = ReplacingMergeTree
-    PARTITION BY toYYYYMM(toDate(toDateTime(intDiv(ts, 1000))))
-    ORDER BY (site, id_hash)`,
+    PARTITION BY toYYYYMM(day)
+    ORDER BY (site, day, id_hash)`,
     `CREATE TABLE IF NOT EXISTS ${database}.salts (
       day Date,
       salt String,
