@@ -17,8 +17,16 @@ if (collector.tokenCreated) {
 }
 console.log(`wisp-collector listening on ${collector.url}`);
 
+// Graceful stop: finish queued commits, close the store. Every acknowledged event is already durable,
+// so a stop that hangs (or a second signal) may exit without waiting.
+const STOP_GRACE_MS = 5000;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
+    process.once(signal, () => process.exit(1));
+    setTimeout(() => {
+      console.error(`wisp-collector: still closing after ${STOP_GRACE_MS} ms; exiting (acknowledged events are durable)`);
+      process.exit(1);
+    }, STOP_GRACE_MS).unref();
     await collector.close();
     process.exit(0);
   });
