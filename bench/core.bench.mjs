@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createXXHash64 } from 'hash-wasm';
 import siphash from 'siphash';
 import xxhash from 'xxhash-wasm';
-import { machineDescription, markdownTable, measure, writeResultsSection } from './run.mjs';
+import { machineDescription, markdownTable, measureInterleaved, writeResultsSection } from './run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BATCH = 50;
@@ -89,14 +89,14 @@ const contenders = [
 ];
 
 const fmt = (ns) => (ns >= 100 ? ns.toFixed(0) : ns.toFixed(1));
-const results = new Map(); // name -> ns per hash, one per size
+const results = new Map(contenders.map(([name]) => [name, []])); // name -> ns per hash, one per size
 for (const size of SIZES) {
   const inputs = makeInputs(size);
-  for (const [name, , setup] of contenders) {
+  const timings = measureInterleaved(contenders.map(([, , setup]) => {
     const [fn, hashesPerCall] = setup(inputs);
-    if (!results.has(name)) results.set(name, []);
-    results.get(name).push(measure(fn, { hashesPerCall }));
-  }
+    return { fn, hashesPerCall };
+  }));
+  contenders.forEach(([name], c) => results.get(name).push(timings[c]));
 }
 const bestPureJs = SIZES.map((_, s) => Math.min(...contenders.filter((c) => c[1]).map(([name]) => results.get(name)[s])));
 const sizeLabel = (size) => (size >= 1024 ? `${size / 1024} KB buffer` : `${size} B string`);
@@ -123,7 +123,8 @@ const visitorContenders = [
   ['siphash (npm, pure JS)', (i) => siphash.hash(keyWords, visitorInputs[i & 1023]), 1],
   ['node:crypto HMAC-SHA256', (i) => createHmac('sha256', hmacKey).update(visitorInputs[i & 1023]).digest(), 1],
 ];
-const visitorNs = new Map(visitorContenders.map(([name, fn, per]) => [name, measure(fn, { hashesPerCall: per })]));
+const visitorTimings = measureInterleaved(visitorContenders.map(([, fn, hashesPerCall]) => ({ fn, hashesPerCall })));
+const visitorNs = new Map(visitorContenders.map(([name], c) => [name, visitorTimings[c]]));
 const hmacNs = visitorNs.get('node:crypto HMAC-SHA256');
 const visitorTable = markdownTable(
   [`keyed visitor hash, ip\\|ua\\|site (~${Math.round(avgBytes)} B)`, 'ns per hash', 'x faster than HMAC-SHA256'],
@@ -147,7 +148,7 @@ const wasmBytes = statSync(join(root, 'build/core.wasm')).size;
 const report = `## Hashing core
 
 Machine: ${machineDescription()}, load average ${loadavg()[0].toFixed(1)} at the end. Run: ${new Date().toISOString().slice(0, 16)}Z, \`npm run bench\`, Wisp core from ${from}, core.wasm ${wasmBytes} bytes.
-Median of 7 timed rounds after a warm-up; one process, inputs drawn from pools of distinct random strings/buffers.
+CPU time of this process (not wall time), median of 9 rounds per contender after a warm-up, rounds interleaved across\ncontenders so load bursts hit all alike; one process, inputs drawn from pools of distinct random strings/buffers.
 Strings are hashed as UTF-8 (Wisp, xxhash-wasm \`h64\`, hash-wasm, node:crypto and \`siphash\` all encode per call);
 "best pure JS" is the fastest of Wisp JS xxh64, Wisp JS siphash24 and the \`siphash\` package at that size.
 The machine is shared (2 cores, other work running): treat figures as indicative, ratios as the result.

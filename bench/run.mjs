@@ -4,6 +4,7 @@
 // Adding a benchmark: drop a `bench/<topic>.bench.mjs` that prints its tables; nothing to register.
 // The helpers exported here keep benchmarks comparable:
 //   measure(fn, { hashesPerCall }) -> median CPU ns per item over several timed rounds after a warm-up
+//   measureInterleaved([{ fn, hashesPerCall }, ...]) -> the same for contenders compared side by side
 //   machineDescription()           -> "CPU model, N cores, Node vX" for the results file
 //   writeResultsSection(id, md)    -> replaces (or appends) your delimited section of bench/RESULTS.md
 //   markdownTable(headers, rows)   -> a GitHub-flavoured table
@@ -27,21 +28,43 @@ function timeCalls(fn, calls) {
   return (user + system) * 1000;
 }
 
+/** Calls per round so one round takes ~roundMs, after warming `fn` up for warmupMs. */
+function calibrate(fn, roundMs, warmupMs) {
+  let calls = 8;
+  while (timeCalls(fn, calls) < 5e6) calls *= 2;
+  const perCallNs = timeCalls(fn, calls) / calls;
+  for (let spent = 0; spent < warmupMs * 1e6;) spent += timeCalls(fn, calls);
+  return Math.max(1, Math.round((roundMs * 1e6) / perCallNs));
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /**
  * Median CPU time per item of `fn(i)` (i = call index) in ns. Calibrates the call count to ~roundMs
  * per round, warms up for warmupMs, then times `rounds` rounds. `hashesPerCall` divides per-call time
  * when one call handles several items (batch APIs).
  */
 export function measure(fn, { hashesPerCall = 1, rounds = 7, roundMs = 40, warmupMs = 60 } = {}) {
-  let calls = 8;
-  while (timeCalls(fn, calls) < 5e6) calls *= 2;
-  const perCallNs = timeCalls(fn, calls) / calls;
-  for (let spent = 0; spent < warmupMs * 1e6;) spent += timeCalls(fn, calls);
-  const roundCalls = Math.max(1, Math.round((roundMs * 1e6) / perCallNs));
-  const samples = [];
-  for (let r = 0; r < rounds; r++) samples.push(timeCalls(fn, roundCalls) / roundCalls / hashesPerCall);
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return measureInterleaved([{ fn, hashesPerCall }], { rounds, roundMs, warmupMs })[0];
+}
+
+/**
+ * Like `measure` for several contenders ({ fn, hashesPerCall }) at once, with their rounds taken in
+ * turn (round 1 of each, then round 2 of each...), so a burst of load on a shared machine hits all
+ * of them alike and the ratios between them stay meaningful. Returns median ns per item, in order.
+ */
+export function measureInterleaved(contenders, { rounds = 9, roundMs = 25, warmupMs = 60 } = {}) {
+  const roundCalls = contenders.map(({ fn }) => calibrate(fn, roundMs, warmupMs));
+  const samples = contenders.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    contenders.forEach(({ fn, hashesPerCall = 1 }, c) => {
+      samples[c].push(timeCalls(fn, roundCalls[c]) / roundCalls[c] / hashesPerCall);
+    });
+  }
+  return samples.map(median);
 }
 
 export function machineDescription() {
