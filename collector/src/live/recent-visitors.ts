@@ -20,6 +20,11 @@ export class RecentVisitors {
     }
   }
 
+  /** Forgets visitors that aged out, on every site (call periodically: memory stays bounded without readers). */
+  prune(now: number): void {
+    for (const site of [...this.bySite.keys()]) this.count(site, now);
+  }
+
   /** Distinct visitors of `site` seen in (now - window, now]; drops the ones that aged out. */
   count(site: string, now: number): number {
     const visitors = this.bySite.get(site);

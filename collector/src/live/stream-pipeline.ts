@@ -81,10 +81,11 @@ export class StreamPipeline {
     });
   }
 
-  /** Housekeeping (every few seconds): closes idle sessions, drops windows past retention. */
+  /** Housekeeping (every few seconds): closes idle sessions, drops windows past retention and aged-out visitors. */
   tick(): SessionChange[] {
     const closed = this.sessionizer.flush();
     this.rollups.prune();
+    this.recent.prune(this.options.clock());
     return closed;
   }
 

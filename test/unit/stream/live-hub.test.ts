@@ -148,5 +148,7 @@ describe('RecentVisitors', () => {
     recent.add([pv('a', 'v1', T0 - 6 * MINUTE_MS), pv('b', 'v2', T0 - 4 * MINUTE_MS), pv('c', 'v2', T0 - MINUTE_MS), pv('d', 'v3', T0)]);
     expect(recent.count('s', T0)).toBe(2);
     expect(recent.count('s', T0 + 4.5 * MINUTE_MS)).toBe(1);
+    recent.prune(T0 + 10 * MINUTE_MS);
+    expect((recent as unknown as { bySite: Map<string, unknown> }).bySite.size).toBe(0);
   });
 });
