@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Stats, StatsQuery } from '../../stats/stats-types.js';
@@ -190,19 +191,18 @@ export class ClickHouseStore implements Store {
 }
 
 async function readSegmentIdHashes(path: string, sinceMs: number): Promise<IdHashRow[]> {
-  let text: string;
+  const rows: IdHashRow[] = [];
   try {
-    text = await readFile(path, 'utf8');
+    // Line by line: after a long outage the journal can hold a lot.
+    for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+      if (line === '') continue;
+      const row = JSON.parse(line) as { id_hash: string; received_at: number };
+      if (row.received_at >= sinceMs) rows.push({ idHash: BigInt(row.id_hash), receivedAt: row.received_at });
+    }
   } catch (error) {
     // Inserted and deleted meanwhile: ClickHouse has these rows, the scan reads them there.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
-  }
-  const rows: IdHashRow[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const row = JSON.parse(line) as { id_hash: string; received_at: number };
-    if (row.received_at >= sinceMs) rows.push({ idHash: BigInt(row.id_hash), receivedAt: row.received_at });
   }
   return rows;
 }
