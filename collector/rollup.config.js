@@ -31,9 +31,9 @@ export default [
     plugins: [nodeResolve(), typescript({ tsconfig: 'dashboard/tsconfig.json' }), terser(), dashboardAssets()],
   },
   {
-    // The filter parser as a standalone module the server can import at run time.
-    input: 'dashboard/filters.ts',
-    output: { file: 'dist/dashboard/filters.js', format: 'es' },
+    // The filter parser and its SQL conditions as standalone modules the server can import at run time.
+    input: { filters: 'dashboard/filters.ts', 'filters-sql': 'dashboard/filters-sql.ts' },
+    output: { dir: 'dist/dashboard', entryFileNames: '[name].js', format: 'es' },
     plugins: [typescript({ tsconfig: 'dashboard/tsconfig.json' })],
   },
 ];
