@@ -87,17 +87,7 @@ export class Sessionizer {
     this.lastFlush = this.clock();
     this.seen.prune(watermark);
     const closed: SessionChange[] = [];
-    this.visitors.forEach((site, visitor, head) => {
-      let slot = head;
-      while (slot !== NO_SLOT && this.pool.endOf(slot) + this.gapMs < watermark) {
-        closed.push({ kind: 'close', session: this.snapshot(slot) });
-        const next = this.pool.next[slot]!;
-        this.pool.release(slot);
-        slot = next;
-      }
-      if (slot === NO_SLOT) this.visitors.delete(site, visitor);
-      else if (slot !== head) this.visitors.set(site, visitor, slot);
-    });
+    this.visitors.forEach((site, visitor) => this.dropFinal(site, visitor, watermark, closed));
     return closed;
   }
 
@@ -120,20 +110,7 @@ export class Sessionizer {
     }
     // Sessions already final were emitted (and closed) before: drop them quietly.
     const watermark = this.watermark();
-    const done = new Set<string>();
-    for (const event of list) {
-      const key = `${event.site}\u0000${event.visitor}`;
-      if (done.has(key)) continue;
-      done.add(key);
-      let slot = this.visitors.get(event.site, event.visitor);
-      while (slot !== NO_SLOT && this.pool.endOf(slot) + this.gapMs < watermark) {
-        const next = this.pool.next[slot]!;
-        this.pool.release(slot);
-        slot = next;
-      }
-      if (slot === NO_SLOT) this.visitors.delete(event.site, event.visitor);
-      else this.visitors.set(event.site, event.visitor, slot);
-    }
+    for (const event of list) this.dropFinal(event.site, event.visitor, watermark, null);
     return this.visitors.size;
   }
 
@@ -246,6 +223,20 @@ export class Sessionizer {
     this.freed = [];
     this.touched = null;
     return changes;
+  }
+
+  /** Frees a visitor's sessions that the watermark made final (reporting `close` into `closed` if given). */
+  private dropFinal(site: string, visitor: string, watermark: number, closed: SessionChange[] | null): void {
+    const head = this.visitors.get(site, visitor);
+    let slot = head;
+    while (slot !== NO_SLOT && this.pool.endOf(slot) + this.gapMs < watermark) {
+      closed?.push({ kind: 'close', session: this.snapshot(slot) });
+      const next = this.pool.next[slot]!;
+      this.pool.release(slot);
+      slot = next;
+    }
+    if (slot === NO_SLOT) this.visitors.delete(site, visitor);
+    else if (slot !== head) this.visitors.set(site, visitor, slot);
   }
 
   private dropVisitor(site: string, visitor: string): void {
