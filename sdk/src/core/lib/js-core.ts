@@ -14,25 +14,33 @@ export function createJsCore(): Core {
   const single = new BigUint64Array(1);
   const singleHalves = new Uint32Array(single.buffer);
 
-  /** The UTF-8 bytes of a string (in a reused buffer) or the bytes themselves. */
-  function bytesOf(input: HashInput): Uint8Array {
-    if (typeof input !== 'string') return input;
+  let inputBytes: Uint8Array = scratch;
+  let inputLength = 0;
+
+  /** Points inputBytes/inputLength at the input: its UTF-8 in a reused buffer, or the bytes themselves. */
+  function take(input: HashInput): void {
+    if (typeof input !== 'string') {
+      inputBytes = input;
+      inputLength = input.length;
+      return;
+    }
     if (scratch.length < input.length * 3) scratch = new Uint8Array(input.length * 3);
-    return scratch.subarray(0, encoder.encodeInto(input, scratch).written);
+    inputBytes = scratch;
+    inputLength = encoder.encodeInto(input, scratch).written;
   }
 
   return {
     backend: 'js',
     xxh64(data, seed) {
       const { lo, hi } = seedHalves(seed);
-      const bytes = bytesOf(data);
-      xxh64Js(bytes, 0, bytes.length, hi, lo, singleHalves, 0);
+      take(data);
+      xxh64Js(inputBytes, 0, inputLength, hi, lo, singleHalves, 0);
       return single[0]!;
     },
     siphash24(key, data) {
       checkKey(key);
-      const bytes = bytesOf(data);
-      siphash24Js(key, bytes, 0, bytes.length, singleHalves, 0);
+      take(data);
+      siphash24Js(key, inputBytes, 0, inputLength, singleHalves, 0);
       return single[0]!;
     },
     xxh64Batch(inputs, seed) {
@@ -40,8 +48,8 @@ export function createJsCore(): Core {
       const results = new BigUint64Array(inputs.length);
       const halves = new Uint32Array(results.buffer);
       for (let i = 0; i < inputs.length; i++) {
-        const bytes = bytesOf(inputs[i]!);
-        xxh64Js(bytes, 0, bytes.length, hi, lo, halves, i * 2);
+        take(inputs[i]!);
+        xxh64Js(inputBytes, 0, inputLength, hi, lo, halves, i * 2);
       }
       return results;
     },
@@ -50,8 +58,8 @@ export function createJsCore(): Core {
       const results = new BigUint64Array(inputs.length);
       const halves = new Uint32Array(results.buffer);
       for (let i = 0; i < inputs.length; i++) {
-        const bytes = bytesOf(inputs[i]!);
-        siphash24Js(key, bytes, 0, bytes.length, halves, i * 2);
+        take(inputs[i]!);
+        siphash24Js(key, inputBytes, 0, inputLength, halves, i * 2);
       }
       return results;
     },
