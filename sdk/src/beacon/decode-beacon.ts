@@ -32,7 +32,7 @@ export function decodeBeacon(bytes: Uint8Array): WireBatch {
   for (let i = 0; i < stringCount; i++) strings.push(input.string(`string ${i}`, BEACON_LIMITS.maxStringBytes));
   const eventCount = input.bounded('event count', BEACON_LIMITS.maxEvents);
   const events: WireEvent[] = [];
-  let previousTs = sentAt;
+  let previousTs = 0;
   for (let i = 0; i < eventCount; i++) {
     const event = readEvent(input, strings, previousTs, i);
     previousTs = event.ts;

@@ -10,19 +10,13 @@ export function isCompactId(id: string): boolean {
   return COMPACT_ID.test(id);
 }
 
-/** Packs 12 base64url characters (4 chars = 3 bytes) into `out` at `offset`. */
-export function writeCompactId(out: Uint8Array, offset: number, id: string): number {
+/** Appends the 9 bytes of a compact id (4 characters = 24 bits = 3 bytes, big-endian). */
+export function writeCompactId(out: number[], id: string): void {
   for (let i = 0; i < 12; i += 4) {
-    const n =
-      (ALPHABET.indexOf(id[i]!) << 18) |
-      (ALPHABET.indexOf(id[i + 1]!) << 12) |
-      (ALPHABET.indexOf(id[i + 2]!) << 6) |
-      ALPHABET.indexOf(id[i + 3]!);
-    out[offset++] = n >> 16;
-    out[offset++] = (n >> 8) & 255;
-    out[offset++] = n & 255;
+    let n = 0;
+    for (let j = i; j < i + 4; j++) n = n * 64 + ALPHABET.indexOf(id[j]!);
+    out.push(n >> 16, (n >> 8) & 255, n & 255);
   }
-  return offset;
 }
 
 export function readCompactId(bytes: Uint8Array, offset: number): string {

@@ -1,0 +1,44 @@
+import type { LastGaspBeacon, PipelineApi, PipelineConfig } from '../protocol.js';
+import { sendLastGasp } from './send-last-gasp.js';
+import { startWorker } from './start-worker.js';
+
+/** What the loader talks to, wherever the pipeline runs. */
+export interface Connection extends PipelineApi {
+  /** At `pagehide`: sends what this page captured and nobody delivered yet. */
+  lastGasp(): void;
+}
+
+/**
+ * The main thread's side of the pipeline, loaded lazily by the loader: starts the worker, or runs
+ * the same pipeline in the page when no worker can start. Holds no scrub, queue or beacon code:
+ * the pipeline hands it a ready last-gasp beacon.
+ */
+export async function connect(config: PipelineConfig, sdkUrl: string, useWorker: boolean): Promise<Connection> {
+  const workerUrl = new URL('wisp-worker.js', sdkUrl);
+  let beacon: LastGaspBeacon | null = null;
+  const keep = (latest: LastGaspBeacon | null) => void (beacon = latest);
+  const lastGasp = () => {
+    if (beacon) sendLastGasp(config.endpoint, beacon);
+    beacon = null;
+  };
+  if (useWorker && typeof Worker !== 'undefined') {
+    try {
+      const { remote, worker } = await startWorker(workerUrl, config, keep);
+      return {
+        add: (events) => remote.add(events),
+        flush: () => remote.flush(),
+        clear: () => remote.clear(),
+        close: async () => {
+          await remote.close().catch(() => {});
+          worker.terminate();
+        },
+        lastGasp,
+      };
+    } catch (error) {
+      if (config.debug) console.warn('wisp: main-thread pipeline:', error);
+    }
+  }
+  const { createPipeline } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ workerUrl.href)) as typeof import('../worker.js');
+  const pipeline = await createPipeline(config, keep);
+  return { add: pipeline.add, flush: pipeline.flush, clear: pipeline.clear, close: pipeline.close, lastGasp };
+}

@@ -1,0 +1,73 @@
+import { openDB } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import type { WireEvent } from '../beacon/wire-event.js';
+import type { EventQueue, QueueBounds } from './event-queue.js';
+
+interface QueueSchema extends DBSchema {
+  /** Pending events only, already scrubbed: nothing else about the visitor is stored. */
+  events: { key: string; value: WireEvent; indexes: { ts: number } };
+  /** One number: events dropped by the bounds and not yet reported. */
+  meta: { key: 'dropped'; value: number };
+}
+
+/**
+ * The IndexedDB queue, one database per site, shared by every tab of the site (the sender is
+ * elected with Web Locks, so rows are never sent twice at once). Rejects when IndexedDB is
+ * unavailable; the caller falls back to the memory queue.
+ */
+export async function openIdbQueue(site: string, bounds: QueueBounds): Promise<EventQueue> {
+  const db: IDBPDatabase<QueueSchema> = await openDB<QueueSchema>(`wisp:${site}`, 1, {
+    upgrade(database) {
+      database.createObjectStore('events', { keyPath: 'id' }).createIndex('ts', 'ts');
+      database.createObjectStore('meta');
+    },
+  });
+
+  /** Deletes the oldest rows while `shouldDrop` says so; adds them to the dropped counter. */
+  const dropWhile = async (shouldDrop: (event: WireEvent, position: number) => boolean) => {
+    const tx = db.transaction(['events', 'meta'], 'readwrite');
+    let removed = 0;
+    let cursor = await tx.objectStore('events').index('ts').openCursor();
+    while (cursor && shouldDrop(cursor.value, removed)) {
+      await cursor.delete();
+      removed++;
+      cursor = await cursor.continue();
+    }
+    if (removed) {
+      const meta = tx.objectStore('meta');
+      await meta.put(((await meta.get('dropped')) ?? 0) + removed, 'dropped');
+    }
+    await tx.done;
+  };
+
+  return {
+    persistent: true,
+    async put(events) {
+      const tx = db.transaction('events', 'readwrite');
+      await Promise.all([...events.map((event) => tx.store.put(event)), tx.done]);
+      const excess = (await db.count('events')) - bounds.maxEvents;
+      if (excess > 0) await dropWhile((_, position) => position < excess);
+    },
+    async peek(limit) {
+      const cutoff = bounds.now() - bounds.maxAgeMs;
+      await dropWhile((event) => event.ts < cutoff);
+      return db.getAllFromIndex('events', 'ts', null, limit);
+    },
+    async remove(ids) {
+      const tx = db.transaction('events', 'readwrite');
+      await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+    },
+    count: () => db.count('events'),
+    dropped: async () => (await db.get('meta', 'dropped')) ?? 0,
+    async addDropped(delta) {
+      const tx = db.transaction('meta', 'readwrite');
+      const left = Math.max(0, ((await tx.store.get('dropped')) ?? 0) + delta);
+      await Promise.all([tx.store.put(left, 'dropped'), tx.done]);
+    },
+    async clear() {
+      const tx = db.transaction(['events', 'meta'], 'readwrite');
+      await Promise.all([tx.objectStore('events').clear(), tx.objectStore('meta').clear(), tx.done]);
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,65 @@
+// The wire between the main thread and the pipeline (worker or in-page), and between the
+// pipelines of several tabs. Types only: comlink carries the calls, BroadcastChannel the tab messages.
+import type { WireEvent } from './beacon/wire-event.js';
+
+/** What the pipeline needs to know; plain data so it crosses postMessage. */
+export interface PipelineConfig {
+  site: string;
+  endpoint: string;
+  allowParams?: string[];
+  maxQueuedEvents: number;
+  maxEventAgeMs: number;
+  flushIntervalMs: number;
+  debug: boolean;
+}
+
+export interface FlushResult {
+  sent: number;
+  queued: number;
+}
+
+/**
+ * This page's events the collector has not acknowledged yet, as a ready beacon split around
+ * `sentAt` (the main thread writes the varint of `Date.now()` between `head` and `tail`).
+ */
+export interface LastGaspBeacon {
+  head: Uint8Array;
+  tail: Uint8Array;
+}
+
+/** Receives the latest last-gasp beacon (null: nothing undelivered) whenever it changes. */
+export type LastGaspListener = (beacon: LastGaspBeacon | null) => void;
+
+/** The pipeline's control API (exposed with comlink in the worker). */
+export interface PipelineApi {
+  /** Scrub, dedupe and persist; resolves once the events are in the queue. */
+  add(events: WireEvent[]): Promise<void>;
+  flush(): Promise<FlushResult>;
+  /** Forget everything queued (opt-out). */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the worker module exposes: one call that builds the pipeline inside the worker. */
+export interface WorkerApi extends PipelineApi {
+  start(config: PipelineConfig, onLastGasp: LastGaspListener): Promise<{ wasm: boolean; persistent: boolean }>;
+}
+
+/** Messages between the pipelines of several tabs of one site (BroadcastChannel `wisp:<site>`). */
+export const enum TabMessageKind {
+  /** A tab queued events: the sender should flush soon. */
+  Queued = 1,
+  /** The sender delivered these ids. */
+  Delivered = 2,
+}
+
+export interface QueuedMessage {
+  kind: TabMessageKind.Queued;
+}
+
+export interface DeliveredMessage {
+  kind: TabMessageKind.Delivered;
+  ids: string[];
+}
+
+export type TabMessage = QueuedMessage | DeliveredMessage;
