@@ -18,6 +18,34 @@ const axisFormat = new Intl.NumberFormat('en', { notation: 'compact', maximumFra
 /** Short y-axis labels ("1.5K") so they fit the fixed axis width. */
 const axisNumber = (n: number): string => axisFormat.format(n);
 
+const DAY_S = 86_400;
+
+/** With daily buckets, tick on the buckets themselves (thinned to ~70 px apart), not on hours. */
+const dailySplits: uPlot.Axis.Splits = (u, _axis, min, max, incr, space) => {
+  const xs = u.data[0] as number[];
+  if (xs.length < 2 || xs[1]! - xs[0]! < DAY_S) {
+    const ticks: number[] = [];
+    for (let t = Math.ceil(min / incr) * incr; t <= max; t += incr) ticks.push(t);
+    return ticks;
+  }
+  const stride = Math.max(1, Math.ceil((xs.length * Math.max(space, 70)) / Math.max(u.bbox.width / devicePixelRatio, 1)));
+  return xs.filter((_x, i) => i % stride === 0);
+};
+
+/** Tick labels by bucket size: "Nov 19" (days), "Nov 19, 8 AM" (hours), "8:05 AM" (minutes). */
+function dailyValues(timeZone: string | undefined): uPlot.Axis.Values {
+  const zone = timeZone || undefined;
+  const day = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: zone });
+  const hour = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: 'numeric', timeZone: zone });
+  const minute = new Intl.DateTimeFormat('en', { hour: 'numeric', minute: '2-digit', timeZone: zone });
+  return (u, splits) => {
+    const xs = u.data[0] as number[];
+    const step = xs.length >= 2 ? xs[1]! - xs[0]! : 60;
+    const format = step >= DAY_S ? day : step >= 3600 ? hour : minute;
+    return splits.map((t) => format.format(t * 1000));
+  };
+}
+
 const PAGEVIEWS_COLOR = '#4f46e5';
 const VISITORS_COLOR = '#0ea5a4';
 
@@ -44,7 +72,7 @@ export class TimeChart {
         tzDate: timeZone ? (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone) : undefined,
         scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
         axes: [
-          { stroke: '#6b7280', grid: { show: false } },
+          { stroke: '#6b7280', grid: { show: false }, splits: dailySplits, values: dailyValues(timeZone) },
           { stroke: '#6b7280', grid: { stroke: '#e5e7eb' }, size: 48, values: (_u, splits) => splits.map(axisNumber) },
         ],
         series: [
