@@ -42,21 +42,29 @@ function counts(type: string): string {
     FROM r WHERE type = '${type}' GROUP BY ALL ORDER BY count DESC, key LIMIT ${TOP}`;
 }
 
-function sessionPages(column: 'entry_path' | 'exit_path'): string {
-  return `WITH s AS (${SESSIONS})
-    SELECT ${column} AS key, count(*)::DOUBLE AS pageviews, count(DISTINCT visitor)::DOUBLE AS visitors
-    FROM s WHERE ${column} IS NOT NULL GROUP BY ALL ORDER BY pageviews DESC, key LIMIT ${TOP}`;
+// Sessions are computed once per stats call: totals, entry pages and exit pages come out of one
+// query over the materialized sessions, as rows tagged by `kind`, ORDER/LIMIT applied per part.
+function sessionPages(kind: 'entry' | 'exit'): string {
+  const column = `${kind}_path`;
+  return `SELECT * FROM (SELECT '${kind}' AS kind, ${column} AS key, count(*)::DOUBLE AS a, count(DISTINCT visitor)::DOUBLE AS b, NULL::DOUBLE AS c
+    FROM s WHERE ${column} IS NOT NULL GROUP BY ALL ORDER BY a DESC, key LIMIT ${TOP})`;
 }
 
+const SESSION_SUMMARY = `
+  WITH s AS MATERIALIZED (${SESSIONS})
+  SELECT 'totals' AS kind, NULL AS key, count(*)::DOUBLE AS a,
+    coalesce(avg(CASE WHEN pageviews = 1 AND custom_events = 0 THEN 1 ELSE 0 END), 0)::DOUBLE AS b,
+    coalesce(avg(last_ts - first_ts) / 1000, 0)::DOUBLE AS c
+  FROM s
+  UNION ALL ${sessionPages('entry')}
+  UNION ALL ${sessionPages('exit')}`;
+
 const TOTALS = `
-  WITH r AS (${RANGE}), s AS (${SESSIONS})
-  SELECT
-    (SELECT count(*) FROM r WHERE type = 'pageview')::DOUBLE AS pageviews,
-    (SELECT count(DISTINCT visitor) FROM r)::DOUBLE AS visitors,
-    (SELECT count(*) FROM r WHERE type = 'event')::DOUBLE AS events,
-    (SELECT count(*) FROM s)::DOUBLE AS sessions,
-    (SELECT coalesce(avg(CASE WHEN pageviews = 1 AND custom_events = 0 THEN 1 ELSE 0 END), 0) FROM s)::DOUBLE AS bounce_rate,
-    (SELECT coalesce(avg(last_ts - first_ts) / 1000, 0) FROM s)::DOUBLE AS avg_session_seconds`;
+  WITH r AS (${RANGE})
+  SELECT count(*) FILTER (WHERE type = 'pageview')::DOUBLE AS pageviews,
+    count(DISTINCT visitor)::DOUBLE AS visitors,
+    count(*) FILTER (WHERE type = 'event')::DOUBLE AS events
+  FROM r`;
 
 const VITALS = `WITH r AS (${RANGE})
   SELECT name AS key, quantile_cont(value, 0.75)::DOUBLE AS p75, count(*)::DOUBLE AS count
@@ -76,13 +84,19 @@ function series(bucketMs: number): string {
 /** Answers `GET /api/stats` with SQL over the events table (sessions via window functions). */
 export async function queryStats(connection: DuckDBConnection, query: StatsQuery): Promise<Stats> {
   const t = (await rows(connection, TOTALS, query))[0]!;
+  const summary = await rows(connection, SESSION_SUMMARY, query);
+  const sessions = summary.find((row) => row.kind === 'totals')!;
+  const pagesOf = (kind: string): BreakdownRow[] =>
+    summary
+      .filter((row) => row.kind === kind)
+      .map((row) => ({ key: row.key as string, pageviews: row.a as number, visitors: row.b as number }));
   const totals: Totals = {
     pageviews: t.pageviews as number,
     visitors: t.visitors as number,
-    sessions: t.sessions as number,
+    sessions: sessions.a as number,
     events: t.events as number,
-    bounceRate: t.bounce_rate as number,
-    avgSessionSeconds: t.avg_session_seconds as number,
+    bounceRate: sessions.b as number,
+    avgSessionSeconds: sessions.c as number,
   };
   const list = async <T>(sql: string) => (await rows(connection, sql, query)) as T[];
   return {
@@ -91,8 +105,8 @@ export async function queryStats(connection: DuckDBConnection, query: StatsQuery
     to: new Date(query.to).toISOString(),
     totals,
     pages: await list<BreakdownRow>(breakdown('path')),
-    entryPages: await list<BreakdownRow>(sessionPages('entry_path')),
-    exitPages: await list<BreakdownRow>(sessionPages('exit_path')),
+    entryPages: pagesOf('entry'),
+    exitPages: pagesOf('exit'),
     referrers: await list<BreakdownRow>(breakdown('source')),
     utmSources: await list<BreakdownRow>(breakdown('utm_source')),
     utmMediums: await list<BreakdownRow>(breakdown('utm_medium')),
