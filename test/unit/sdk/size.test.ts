@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+// Budgets from the SDK issue, in KiB of gzip (level 9), measured on the built files in sdk/dist
+// (run `npm run build:sdk` first). "Everything the SDK ever loads" is the set of files one page
+// loads on each path it can take; every path must fit.
+const dist = new URL('../../../sdk/dist/', import.meta.url);
+const FIRST_SCRIPT_BUDGET = 2.5 * 1024;
+const TOTAL_BUDGET = 16 * 1024;
+
+const gzipSize = (file: string) => {
+  const path = new URL(file, dist);
+  if (!existsSync(path)) throw new Error(`sdk/dist/${file} is missing: run \`npm run build:sdk\` first`);
+  return gzipSync(readFileSync(path), { level: 9 }).length;
+};
+const sum = (files: string[]) => files.reduce((total, file) => total + gzipSize(file), 0);
+
+/** Files loaded on each path (script tag build; the npm build's wisp.js replaces wisp.min.js). */
+const PATHS: Record<string, string[]> = {
+  'worker + IndexedDB + wasm core (default)': ['wisp.min.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-load-core.js', 'wisp-vitals.js'],
+  'CSP without wasm-unsafe-eval (JS core)': ['wisp.min.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-load-core-js.js', 'wisp-vitals.js'],
+  'no IndexedDB (memory queue)': ['wisp.min.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-load-core.js', 'wisp-memory-queue.js', 'wisp-vitals.js'],
+  'opt-in clicks': ['wisp.min.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-load-core.js', 'wisp-vitals.js', 'wisp-clicks.js'],
+  'npm build (wisp.js)': ['wisp.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-load-core.js', 'wisp-vitals.js'],
+};
+
+describe('SDK size budgets (gzip)', () => {
+  it(`wisp.min.js <= ${FIRST_SCRIPT_BUDGET} bytes`, () => {
+    expect(gzipSize('wisp.min.js')).toBeLessThanOrEqual(FIRST_SCRIPT_BUDGET);
+    expect(gzipSize('wisp.js')).toBeLessThanOrEqual(FIRST_SCRIPT_BUDGET);
+  });
+
+  it.each(Object.entries(PATHS))(`%s <= ${TOTAL_BUDGET} bytes`, (_, files) => {
+    expect(sum(files)).toBeLessThanOrEqual(TOTAL_BUDGET);
+  });
+
+  it('the loader holds no queue, wasm, scrub or beacon code', () => {
+    const loader = readFileSync(new URL('wisp.min.js', dist), 'utf8');
+    for (const marker of ['indexedDB', 'WebAssembly', '[email]', 'BeaconError', 'CompressionStream', 'sendBeacon']) {
+      expect(loader, marker).not.toContain(marker);
+    }
+  });
+});
