@@ -65,3 +65,32 @@ test('the token is kept and dropped from the address bar', async ({ browser }) =
   await renderedStatsUrl(page);
   await context.close();
 });
+
+test('a custom range in a chosen time zone asks for that zone’s midnights, and the view is in the URL', async ({ browser }) => {
+  const context = await browser.newContext({ userAgent: CHROME_UA });
+  const page = await context.newPage();
+  await page.goto(`${collector.url}/?token=${collector.token}&site=${SITE}&range=7d`);
+  await renderedStatsUrl(page);
+
+  await page.locator('#tz-input').fill('Asia/Tokyo');
+  await page.locator('#tz-input').press('Enter');
+  await expect(page).toHaveURL(/tz=Asia%2FTokyo/);
+  // "Custom" shows the two day fields.
+  await page.locator('#range-picker input[value="custom"]').check();
+  await page.locator('#custom-from').fill('2026-11-02');
+  await page.locator('#custom-to').fill('2026-11-03');
+  await page.locator('#custom-range button[type=submit]').click();
+  await expect(page).toHaveURL(/range=custom.*&from=2026-11-02&to=2026-11-03/);
+  const url = new URL(await renderedStatsUrl(page), collector.url);
+  // 00:00 in Tokyo (UTC+9) on Nov 2 is 15:00 UTC on Nov 1; the range covers both days.
+  expect(url.searchParams.get('from')).toBe('2026-11-01T15:00:00.000Z');
+  expect(url.searchParams.get('to')).toBe('2026-11-03T15:00:00.000Z');
+  expect(url.searchParams.get('tz')).toBe('Asia/Tokyo');
+  const stats = await getStats(collector.url, collector.token, url.pathname + url.search);
+  expect(await readDashboard(page)).toEqual(expectedFromStats(stats));
+
+  // Back undoes the range change (the view lives in history, not only in memory).
+  await page.goBack();
+  await expect(page).toHaveURL(/range=7d/);
+  await context.close();
+});
