@@ -1,0 +1,180 @@
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { expect, test, type Page } from '@playwright/test';
+import { spawnCollector, type CollectorProcess } from '../support/collector-process.js';
+import { CHROME_UA, tempDataDir } from '../support/collector-fixtures.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
+import { freePort, startSiteServer } from './site-server.js';
+
+declare global {
+  interface Window {
+    wisp: { track(name: string): void; flush(): Promise<{ sent: number; queued: number }> };
+    wispReady?: boolean;
+  }
+}
+
+// Exactly once under faults: the built SDK in five tabs of one browser, sending through a
+// fault-injecting proxy to the real collector, which is SIGKILLed and restarted during flushes,
+// while tabs reload mid-flush and the network goes down. Every tracked event must be counted once.
+// WISP_FUZZ_SCALE (npm run soak) multiplies the rounds.
+const SCALE = Math.max(1, Number(process.env.WISP_FUZZ_SCALE ?? 1) || 1);
+const ROUNDS = 12 * SCALE;
+const TABS = 5;
+const PER_TAB = 4;
+const SITE = 'once.test';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function countedByName(dataDir: string): Promise<Map<string, number>> {
+  const instance = await DuckDBInstance.create(join(dataDir, 'wisp.duckdb'));
+  const connection = await instance.connect();
+  const rows = (await connection.runAndReadAll(`SELECT name, count(*)::INTEGER FROM events WHERE site = '${SITE}' AND type = 'event' GROUP BY name`)).getRowsJS();
+  connection.closeSync();
+  instance.closeSync();
+  return new Map(rows.map(([name, count]) => [String(name), Number(count)]));
+}
+
+test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, resets, timeouts, 503s, slow answers, outages and reloads', async ({ browser }) => {
+  test.setTimeout(120_000 * SCALE);
+  const dataDir = tempDataDir();
+  const env = { WISP_RATE_LIMIT: '0', WISP_PORT: String(await freePort()) };
+  let collector: CollectorProcess = await spawnCollector({ env, dataDir });
+  const proxy = await startFaultProxy({ target: collector.url, seed: 8, timeoutMs: 2_000, slowMs: 700 });
+  const site = await startSiteServer({ site: SITE, endpoint: `${proxy.url}/api/e`, autoPageviews: false, vitals: false, errors: false, flushIntervalMs: 500 });
+  const context = await browser.newContext({ userAgent: CHROME_UA });
+  const open = async (page: Page) => {
+    await page.goto(site.url);
+    await page.waitForFunction(() => window.wispReady === true);
+  };
+  const pages: Page[] = [];
+  for (let t = 0; t < TABS; t++) {
+    const page = await context.newPage();
+    await open(page);
+    pages.push(page);
+  }
+  const faults = { reset: 0.15, 'reset-after': 0.2, timeout: 0.05, '503': 0.15, slow: 0.1 };
+  proxy.setFaults(faults);
+  const tracked: string[] = [];
+  const chaos = { kills: 0, reloads: 0, outages: 0 };
+  const restart = async () => {
+    await collector.kill('SIGKILL');
+    chaos.kills++;
+    await sleep(300);
+    collector = await spawnCollector({ env, dataDir });
+  };
+
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      await Promise.all(
+        pages.map((page, tab) => {
+          const names = Array.from({ length: PER_TAB }, (_, i) => `eo_r${round}_t${tab}_e${i}`);
+          tracked.push(...names);
+          return page.evaluate((list) => list.forEach((name) => window.wisp.track(name)), names);
+        }),
+      );
+      await sleep(250); // queued in IndexedDB, a flush is on its way
+      switch (round % 4) {
+        case 0: // the collector dies in the middle of flushes
+          await sleep(100 + ((round * 37) % 300));
+          await restart();
+          break;
+        case 1: // tabs reload while their flush is in flight
+          for (const page of [pages[round % TABS]!, pages[(round + 2) % TABS]!]) {
+            chaos.reloads++;
+            await open(page);
+          }
+          break;
+        case 2: // the network is gone for a while
+          chaos.outages++;
+          proxy.down(true);
+          await sleep(1_500);
+          proxy.down(false);
+          break;
+        default:
+          await sleep(300); // flaky network only
+      }
+    }
+
+    // Settle: faults off, ask every tab to flush until the shared queue is empty everywhere.
+    proxy.setFaults({});
+    let queued = Infinity;
+    for (let attempt = 0; attempt < 60 && queued > 0; attempt++) {
+      const results = await Promise.all(pages.map((page) => page.evaluate(() => window.wisp.flush())));
+      queued = Math.max(...results.map((r) => r.queued));
+      if (queued > 0) await sleep(500);
+    }
+    expect(queued).toBe(0);
+  } finally {
+    await context.close();
+    await collector.stop();
+    await proxy.close();
+    await site.close();
+  }
+
+  const counted = await countedByName(dataDir);
+  const lost = tracked.filter((name) => !counted.has(name));
+  const duplicated = [...counted.values()].reduce((n, c) => n + c - 1, 0);
+  const unexpected = [...counted.keys()].filter((name) => !tracked.includes(name));
+  const injected = Object.entries(proxy.counts).filter(([k]) => k !== 'pass').reduce((n, [, v]) => n + v, 0);
+  console.log(
+    `exactly once: tracked ${tracked.length}, counted ${counted.size}, duplicated ${duplicated}, lost ${lost.length}` +
+      ` (${lost.slice(0, 8).join(' ')}); faults injected ${injected} ${JSON.stringify(proxy.counts)}; collector SIGKILLs ${chaos.kills},` +
+      ` reloads ${chaos.reloads}, outages ${chaos.outages}; beacon requests ${proxy.bodies.length}`,
+  );
+  expect(unexpected).toEqual([]);
+  expect(lost).toEqual([]);
+  expect(duplicated).toBe(0);
+  expect(chaos.kills).toBeGreaterThan(0);
+  expect(injected).toBeGreaterThan(0);
+});
+
+// BUG (sdk/src/loader/outbox.ts + sdk/src/bridge/index.ts): an event tracked less than ~30-200 ms
+// before the page goes away is lost: 25 of 25 with navigation in the next task (also 25/25 at 30 ms;
+// at 200 ms only the first page's, whose worker was still starting; none at 1 s). `track()` pushes to
+// the outbox, which posts to the worker; the worker scrubs, then `queue.put` in IndexedDB, then
+// publishes a new last-gasp beacon. At `pagehide` the bridge sends the *previously* published
+// beacon, and the worker dies with the page before its IndexedDB write commits. The classic case is
+// an outbound-link click (`Outbound Link: Click`, then the navigation). Fix: the outbox keeps every
+// event it posted until the worker has acknowledged it as queued (`connection.add` resolved) and
+// the pipeline's beacon includes it; at `pagehide` whatever is pending or unacknowledged must go in
+// the last gasp too (e.g. the worker answers `add` only after `put` and the beacon update, and the
+// bridge encodes the unacknowledged remainder with a main-thread scrub + encode chunk loaded with
+// the bridge), or before the pipeline is connected, with `fetch(..., { keepalive: true })`.
+test('events tracked right before the page navigates away are counted exactly once', async ({ browser }) => {
+  test.fail(true, 'known SDK bug: events tracked just before pagehide are lost (see comment above)');
+  const dataDir = tempDataDir();
+  const collector = await spawnCollector({ env: { WISP_RATE_LIMIT: '0' }, dataDir });
+  const site = await startSiteServer({ site: SITE, endpoint: `${collector.url}/api/e`, autoPageviews: false, vitals: false, errors: false, flushIntervalMs: 500 });
+  const context = await browser.newContext({ userAgent: CHROME_UA });
+  const page = await context.newPage();
+  const tracked: string[] = [];
+  try {
+    for (let round = 0; round < 5; round++) {
+      await page.goto(site.url);
+      await page.waitForFunction(() => window.wispReady === true);
+      if (round > 0) await sleep(300 * round); // first round: the pipeline is not even started yet
+      const names = Array.from({ length: 5 }, (_, i) => `nav_r${round}_e${i}`);
+      tracked.push(...names);
+      // Tracked, then the user follows a link at once (same task): the classic outbound-click case.
+      await page.evaluate(({ list, delay }) => {
+        list.forEach((name) => window.wisp.track(name));
+        setTimeout(() => (location.href = `${location.origin}/next-${Date.now()}`), delay);
+      }, { list: names, delay: 0 });
+      await page.waitForURL(/next-/);
+    }
+    await page.waitForFunction(() => window.wispReady === true);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if ((await page.evaluate(() => window.wisp.flush())).queued === 0) break;
+      await sleep(300);
+    }
+  } finally {
+    await context.close();
+    await collector.stop();
+    await site.close();
+  }
+  const counted = await countedByName(dataDir);
+  const lost = tracked.filter((name) => !counted.has(name));
+  const duplicated = [...counted.values()].reduce((n, c) => n + c - 1, 0);
+  console.log(`tracked before navigation: tracked ${tracked.length}, counted ${counted.size}, duplicated ${duplicated}, lost ${lost.length} (${lost.join(' ')})`);
+  expect(lost).toEqual([]);
+  expect(duplicated).toBe(0);
+});
