@@ -144,3 +144,22 @@ export function queuedRows(page: Page, site: string): Promise<unknown[]> {
     `wisp:${site}`,
   );
 }
+
+/** Imports the npm build (`wisp.js`) from the collector into the page and calls `init()`; the client becomes `window.wisp`. */
+export async function initEsm(page: Page, stack: Stack, options: Record<string, unknown> = {}): Promise<void> {
+  await page.evaluate(
+    async ({ url, init }) => {
+      const wisp = (await import(url)) as { init(options: object): unknown };
+      (window as unknown as { wisp: unknown }).wisp = wisp.init(init);
+    },
+    { url: `${stack.sdkOrigin}/sdk/wisp.js`, init: { site: stack.site, endpoint: `${stack.sdkOrigin}/api/e`, ...options } },
+  );
+}
+
+/** `window.wisp.track(name, props)` in the page. */
+export function track(page: Page, name: string, props?: Record<string, unknown>): Promise<void> {
+  return page.evaluate(
+    ([n, p]) => (window as unknown as { wisp: { track(n: unknown, p: unknown): void } }).wisp.track(n, p),
+    [name, props] as const,
+  );
+}
