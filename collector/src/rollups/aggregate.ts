@@ -1,6 +1,5 @@
 import type { SessionSnapshot, StreamEvent } from '../sessions/types.js';
-import { fingerprint53 } from '../sessions/fingerprint.js';
-import { DistinctSet } from './distinct-set.js';
+import { DistinctSet, visitorFingerprint } from './distinct-set.js';
 import { QuantileSketch } from './quantile-sketch.js';
 
 /** Count per key, plus distinct visitors per key where the contract needs them (pages). */
@@ -61,8 +60,8 @@ export function bump(counts: Counts, key: string, by = 1): void {
   else counts.set(key, next);
 }
 
-/** Adds one (deduplicated) event; `visitorFp` = fingerprint53(event.visitor) when already computed. */
-export function addEvent(agg: Aggregate, event: StreamEvent, visitorFp = fingerprint53(event.visitor)): void {
+/** Adds one (deduplicated) event; `visitorFp` = visitorFingerprint(event.visitor) when already computed. */
+export function addEvent(agg: Aggregate, event: StreamEvent, visitorFp = visitorFingerprint(event.visitor)): void {
   agg.visitors.addFingerprint(visitorFp);
   switch (event.type) {
     case 'pageview': {

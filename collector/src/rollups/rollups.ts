@@ -1,7 +1,7 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
-import { fingerprint53 } from '../sessions/fingerprint.js';
 import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
 import { coverRange, type RangeCover } from './cover-range.js';
+import { visitorFingerprint } from './distinct-set.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
 export interface RollupsOptions {
@@ -55,7 +55,7 @@ export class Rollups {
   addEvents(events: Iterable<StreamEvent>): void {
     const floors = this.floors();
     for (const event of events) {
-      const visitorFp = fingerprint53(event.visitor);
+      const visitorFp = visitorFingerprint(event.visitor);
       for (const size of WINDOW_SIZES_MS) {
         const start = windowStart(event.ts, size);
         if (start >= floors[size]) addEvent(this.windowFor(event.site, size, start), event, visitorFp);

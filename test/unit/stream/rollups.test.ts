@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coverRange, DAY_MS, HOUR_MS, MINUTE_MS, QuantileSketch, Rollups } from '../../../collector/src/rollups/index.js';
+import { coverRange, DAY_MS, DistinctSet, HOUR_MS, MINUTE_MS, QuantileSketch, Rollups } from '../../../collector/src/rollups/index.js';
 import { Sessionizer, sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
 import { statsDirect, statsViaRollups } from './stats-helpers.js';
 
@@ -28,6 +28,20 @@ describe('QuantileSketch', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('DistinctSet', () => {
+  it('counts distinct visitors across merged windows within 0.01% at 200,000 visitors', () => {
+    const windows = Array.from({ length: 4 }, () => new DistinctSet());
+    for (let i = 0; i < 300_000; i++) windows[i % 4]!.add((0x1000000000000000n + 0x9e3779b97f4a7n * BigInt(i % 200_000)).toString(16));
+    const union = new DistinctSet();
+    for (const w of windows) union.merge(w);
+    expect(union.size).toBeLessThanOrEqual(200_000);
+    expect(union.size).toBeGreaterThanOrEqual(200_000 * 0.9999);
+    const tiny = new DistinctSet();
+    ['a', 'b', 'a'].forEach((v) => tiny.add(v));
+    expect(tiny.size).toBe(2);
   });
 });
 
