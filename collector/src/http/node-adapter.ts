@@ -30,7 +30,12 @@ function readBody(request: IncomingMessage, maxBodyBytes: number): Promise<Buffe
       } else chunks.push(chunk);
     });
     request.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    request.on('error', reject);
+    // A client that goes away mid-body is not a server error (nobody reads the answer anyway).
+    const aborted = () => reject(new HttpError(400, 'aborted', 'the request body was cut off'));
+    request.on('error', aborted);
+    request.on('close', () => {
+      if (!request.complete) aborted();
+    });
   });
 }
 
