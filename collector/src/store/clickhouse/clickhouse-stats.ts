@@ -25,20 +25,18 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
   const counts = (type: string) =>
     select(`SELECT name AS key, count() AS count, uniqExact(visitor) AS visitors ${range}
       AND type = '${type}' GROUP BY key ORDER BY count DESC, key LIMIT ${TOP}`).then(toCounts);
-  const sessionPages = (column: 'entry_path' | 'exit_path') =>
-    select(`SELECT ${column} AS key, count() AS pageviews, uniqExact(visitor) AS visitors FROM (${sessions})
-      WHERE session_pageviews > 0 GROUP BY key ORDER BY pageviews DESC, key LIMIT ${TOP}`).then(toBreakdown);
-
-  const [eventTotals, sessionTotals, pages, entryPages, exitPages, referrers, utmSources, utmMediums, utmCampaigns,
+  const [eventTotals, sessionRows, pages, referrers, utmSources, utmMediums, utmCampaigns,
     countries, browsers, os, devices, events, errors, vitals, series] = await Promise.all([
     select(`SELECT countIf(type = 'pageview') AS pageviews, uniqExact(visitor) AS visitors,
       countIf(type = 'event') AS events ${range}`),
-    select(`SELECT count() AS sessions,
-      if(count() = 0, 0, avg(session_pageviews = 1 AND session_events = 0)) AS bounce_rate,
-      if(count() = 0, 0, avg(last_ts - first_ts) / 1000) AS avg_session_seconds FROM (${sessions})`),
+    // Sessions are the costly part: cut once, then fanned out into all sessions (kind 0), entry pages
+    // (1) and exit pages (2) by an ARRAY JOIN, each group keeping its top 100.
+    select(`SELECT e.1 AS kind, e.2 AS key, count() AS sessions, uniqExact(visitor) AS visitors,
+      sum(session_pageviews = 1 AND session_events = 0) AS bounces, sum(last_ts - first_ts) AS duration_ms
+      FROM (${sessions}) ARRAY JOIN [(0, ''), (1, entry_path), (2, exit_path)] AS e
+      WHERE kind = 0 OR session_pageviews > 0
+      GROUP BY kind, key ORDER BY kind, sessions DESC, key LIMIT ${TOP} BY kind`),
     breakdown('path'),
-    sessionPages('entry_path'),
-    sessionPages('exit_path'),
     breakdown('source'),
     breakdown('utm_source'),
     breakdown('utm_medium'),
@@ -54,7 +52,10 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
     seriesOf(select, range, query),
   ]);
   const e = eventTotals[0] ?? {};
-  const s = sessionTotals[0] ?? {};
+  const all = sessionRows.find((row) => num(row.kind) === 0) ?? {};
+  const sessionCount = num(all.sessions);
+  const sessionPages = (kind: number) =>
+    sessionRows.filter((row) => num(row.kind) === kind).map((row) => ({ key: String(row.key), pageviews: num(row.sessions), visitors: num(row.visitors) }));
   return {
     site: query.site,
     from: new Date(query.from).toISOString(),
@@ -62,25 +63,25 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
     totals: {
       pageviews: num(e.pageviews),
       visitors: num(e.visitors),
-      sessions: num(s.sessions),
+      sessions: sessionCount,
       events: num(e.events),
-      bounceRate: num(s.bounce_rate),
-      avgSessionSeconds: num(s.avg_session_seconds),
+      bounceRate: sessionCount === 0 ? 0 : num(all.bounces) / sessionCount,
+      avgSessionSeconds: sessionCount === 0 ? 0 : num(all.duration_ms) / sessionCount / 1000,
     },
-    pages, entryPages, exitPages, referrers, utmSources, utmMediums, utmCampaigns,
+    pages, entryPages: sessionPages(1), exitPages: sessionPages(2), referrers, utmSources, utmMediums, utmCampaigns,
     countries, browsers, os, devices, events, errors, vitals, series,
   };
 }
 
 // One row per session: (visitor, session_no, first_ts, last_ts, session_pageviews, session_events, entry_path,
-// exit_path); the column names differ from the outer queries' aliases, which ClickHouse resolves query-wide.
-// Ties in time are broken by id_hash, as in the embedded store.
+// exit_path); the column names differ from the outer query's aliases, which ClickHouse resolves query-wide.
+// Tuples sort by time, then id_hash, as in the embedded store (a plain sort is cheaper than a lambda).
 function sessionsSql(range: string): string {
   return `SELECT visitor, session_no, min(t) AS first_ts, max(t) AS last_ts,
       countIf(ty = 'pageview') AS session_pageviews, countIf(ty = 'event') AS session_events,
       argMinIf(p, t, ty = 'pageview') AS entry_path, argMaxIf(p, t, ty = 'pageview') AS exit_path
     FROM (
-      SELECT visitor, arraySort(x -> (x.1, x.2), groupArray((ts, id_hash, type, path))) AS evs,
+      SELECT visitor, arraySort(groupArray((ts, id_hash, type, path))) AS evs,
         arrayMap(x -> x.1, evs) AS times,
         arrayCumSum(arrayMap((gap, i) -> i = 1 OR gap > ${SESSION_GAP_MS}, arrayDifference(times), arrayEnumerate(times))) AS numbers
       ${range} GROUP BY visitor
