@@ -15,6 +15,7 @@ import { bindControls, syncControls } from './lib/controls.js';
 import { byId } from './lib/dom.js';
 import { fetchStats, statsUrl } from './lib/fetch-stats.js';
 import { renderFilterBar } from './lib/filter-bar.js';
+import { pollLiveFromStats } from './lib/live-fallback.js';
 import { connectLive } from './lib/live-feed.js';
 import { previousRange, resolveRange } from './lib/range.js';
 import { showNotice, showSignIn } from './lib/notice.js';
@@ -149,7 +150,15 @@ function connectLiveFor(site: string, tz: string): void {
   live.clear();
   liveSite = site;
   liveZone = tz;
-  disconnectLive = connectLive(site, token!, (s) => live.update(s), (s) => live.setStatus(s));
+  let stopPolling: (() => void) | null = null;
+  const disconnect = connectLive(site, token!, (s) => live.update(s), (status) => {
+    live.setStatus(status);
+    if (status === 'unavailable' && !stopPolling) stopPolling = pollLiveFromStats(site, token!, (s) => live.update(s));
+  });
+  disconnectLive = () => {
+    disconnect();
+    stopPolling?.();
+  };
 }
 
 function stopLive(): void {

@@ -9,7 +9,7 @@ const STATUS_TEXT: Record<LiveStatus, string> = {
   connecting: 'connecting…',
   live: 'live',
   reconnecting: 'reconnecting…',
-  unavailable: 'live feed unavailable',
+  unavailable: 'live feed unavailable: polling every 10 s',
 };
 
 /** The realtime strip: current visitors, the last 30 minutes per minute, top pages right now. */
@@ -21,7 +21,7 @@ export class LivePanel {
   private chart: TimeChart;
 
   constructor(onPage: (path: string) => void, timeZone: string) {
-    this.chart = new TimeChart(byId('live-chart'), { height: 120, bars: true, timeZone });
+    this.chart = new TimeChart(byId('live-chart'), { height: 150, bars: true, timeZone });
     this.topPages = new RankedList(byId<HTMLOListElement>('live-pages'), {
       maxRows: 5,
       emptyText: 'Nobody on the site right now.',
@@ -31,7 +31,7 @@ export class LivePanel {
 
   setTimeZone(timeZone: string): void {
     this.chart.destroy();
-    this.chart = new TimeChart(byId('live-chart'), { height: 120, bars: true, timeZone });
+    this.chart = new TimeChart(byId('live-chart'), { height: 150, bars: true, timeZone });
   }
 
   setStatus(status: LiveStatus): void {
