@@ -24,6 +24,8 @@ export interface FaultProxyOptions {
   slowMs?: number;
   /** Seed of the fault dice, so a failing run can be repeated. */
   seed?: number;
+  /** Headers added to every forwarded request (e.g. `x-forwarded-for` to play a real client IP). */
+  addHeaders?: Record<string, string>;
 }
 
 export interface FaultProxy {
@@ -74,7 +76,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const forward = (req: IncomingMessage, body: Buffer, onResponse: (res: IncomingMessage, payload: Buffer) => void, onError: () => void) => {
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, ...options.addHeaders, host: target.host } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
