@@ -3,3 +3,4 @@ export { liveSnapshot, type LiveSnapshot, type MinuteWindows } from './live-snap
 export { SSE_PING, sseFrame } from './sse-frame.js';
 export { LiveHub, type LiveHubOptions } from './live-hub.js';
 export { StreamPipeline, type ProcessedInfo, type StreamPipelineOptions } from './stream-pipeline.js';
+export { liveRoute, type LiveRouteOptions } from './live-route.js';
