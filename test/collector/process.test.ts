@@ -16,3 +16,23 @@ test('the CLI prints the ready line, serves /healthz, and keeps its token across
   // printed once: not on the second start
   expect(collector.output()).not.toContain(token);
 });
+
+test('--demo serves demo/ under /demo/; without it /demo/ is not served', async () => {
+  collector = await spawnCollector({ args: ['--demo'] });
+  const demo = await fetch(`${collector.url}/demo/`);
+  expect(demo.status).toBe(200);
+  expect(demo.headers.get('content-type')).toMatch(/^text\/html/);
+  await collector.stop();
+  collector = await spawnCollector();
+  expect((await fetch(`${collector.url}/demo/`)).status).toBe(404);
+});
+
+test('a bad environment stops the CLI with a clear message and exit code 1', async () => {
+  for (const [env, message] of [
+    [{ WISP_PORT: 'eighty' }, 'WISP_PORT must be an integer'],
+    [{ WISP_STORE: 'sqlite' }, 'WISP_STORE must be "embedded" or "clickhouse"'],
+    [{ WISP_STORE: 'clickhouse' }, 'needs WISP_CLICKHOUSE_URL'],
+  ] as const) {
+    await expect(spawnCollector({ env: { ...env }, timeoutMs: 10_000 })).rejects.toThrow(message);
+  }
+});
