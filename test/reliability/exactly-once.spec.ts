@@ -5,13 +5,7 @@ import { spawnCollector, type CollectorProcess } from '../support/collector-proc
 import { CHROME_UA, tempDataDir } from '../support/collector-fixtures.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { freePort, startSiteServer } from './site-server.js';
-
-declare global {
-  interface Window {
-    wisp: { track(name: string): void; flush(): Promise<{ sent: number; queued: number }> };
-    wispReady?: boolean;
-  }
-}
+import type { SiteWindow } from './site-server.js';
 
 // Exactly once under faults: the built SDK in five tabs of one browser, sending through a
 // fault-injecting proxy to the real collector, which is SIGKILLed and restarted during flushes,
@@ -43,7 +37,7 @@ test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, re
   const context = await browser.newContext({ userAgent: CHROME_UA });
   const open = async (page: Page) => {
     await page.goto(site.url);
-    await page.waitForFunction(() => window.wispReady === true);
+    await page.waitForFunction(() => (window as unknown as SiteWindow).wispReady === true);
   };
   const pages: Page[] = [];
   for (let t = 0; t < TABS; t++) {
@@ -68,7 +62,7 @@ test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, re
         pages.map((page, tab) => {
           const names = Array.from({ length: PER_TAB }, (_, i) => `eo_r${round}_t${tab}_e${i}`);
           tracked.push(...names);
-          return page.evaluate((list) => list.forEach((name) => window.wisp.track(name)), names);
+          return page.evaluate((list) => list.forEach((name) => (window as unknown as SiteWindow).wisp.track(name)), names);
         }),
       );
       await sleep(250); // queued in IndexedDB, a flush is on its way
@@ -98,7 +92,7 @@ test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, re
     proxy.setFaults({});
     let queued = Infinity;
     for (let attempt = 0; attempt < 60 && queued > 0; attempt++) {
-      const results = await Promise.all(pages.map((page) => page.evaluate(() => window.wisp.flush())));
+      const results = await Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as SiteWindow).wisp.flush())));
       queued = Math.max(...results.map((r) => r.queued));
       if (queued > 0) await sleep(500);
     }
@@ -150,20 +144,20 @@ test('events tracked right before the page navigates away are counted exactly on
   try {
     for (let round = 0; round < 5; round++) {
       await page.goto(site.url);
-      await page.waitForFunction(() => window.wispReady === true);
+      await page.waitForFunction(() => (window as unknown as SiteWindow).wispReady === true);
       if (round > 0) await sleep(300 * round); // first round: the pipeline is not even started yet
       const names = Array.from({ length: 5 }, (_, i) => `nav_r${round}_e${i}`);
       tracked.push(...names);
       // Tracked, then the user follows a link at once (same task): the classic outbound-click case.
       await page.evaluate(({ list, delay }) => {
-        list.forEach((name) => window.wisp.track(name));
+        list.forEach((name) => (window as unknown as SiteWindow).wisp.track(name));
         setTimeout(() => (location.href = `${location.origin}/next-${Date.now()}`), delay);
       }, { list: names, delay: 0 });
       await page.waitForURL(/next-/);
     }
-    await page.waitForFunction(() => window.wispReady === true);
+    await page.waitForFunction(() => (window as unknown as SiteWindow).wispReady === true);
     for (let attempt = 0; attempt < 20; attempt++) {
-      if ((await page.evaluate(() => window.wisp.flush())).queued === 0) break;
+      if ((await page.evaluate(() => (window as unknown as SiteWindow).wisp.flush())).queued === 0) break;
       await sleep(300);
     }
   } finally {

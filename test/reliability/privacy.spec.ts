@@ -8,13 +8,7 @@ import { spawnCollector } from '../support/collector-process.js';
 import { postBatch, event } from '../support/collector-fixtures.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { startSiteServer } from './site-server.js';
-
-declare global {
-  interface Window {
-    wisp: { track(name: string, props?: Record<string, string | number | boolean>): void; pageview(url?: string): void; flush(): Promise<{ sent: number; queued: number }> };
-    wispReady?: boolean;
-  }
-}
+import type { SiteWindow } from './site-server.js';
 
 // Privacy audit: a PII-laden corpus goes in through the SDK in Chromium (URL, referrer, SPA
 // navigation, custom events, props, an uncaught error) and through the JSON API, from a "real"
@@ -67,12 +61,12 @@ test('no email, phone, card, token, JWT, client IP or User-Agent survives in req
   try {
     const path = `/account/${EMAIL}/orders?email=${encodeURIComponent(EMAIL)}&token=${SECRET}&phone=${encodeURIComponent(PHONE_INTL)}&utm_source=newsletter&utm_campaign=${encodeURIComponent(EMAIL)}#access_token=${JWT}`;
     await page.goto(`${site.url}${path}`, { referer: `https://mail.example.org/inbox?user=${encodeURIComponent(EMAIL)}&sid=${SECRET}` });
-    await page.waitForFunction(() => window.wispReady === true);
+    await page.waitForFunction(() => (window as unknown as SiteWindow).wispReady === true);
     await page.evaluate(
       ({ EMAIL, PHONE_INTL, PHONE_NA, PHONE_DASHED, CARD, CARD_SPACED, SECRET, GITHUB_TOKEN, JWT }) => {
-        window.wisp.track(`signup ${EMAIL}`, { email: EMAIL, plan: 'pro', note: `call me at ${PHONE_INTL} or ${PHONE_NA}`, card: CARD_SPACED, api: SECRET });
-        window.wisp.track('checkout', { contact: `${EMAIL} / ${PHONE_DASHED}`, number: CARD, password: 'hunter2-Passw0rd!', bearer: JWT, gh: GITHUB_TOKEN });
-        window.wisp.pageview(`/reset/${JWT}?token=${SECRET}&next=/home`);
+        (window as unknown as SiteWindow).wisp.track(`signup ${EMAIL}`, { email: EMAIL, plan: 'pro', note: `call me at ${PHONE_INTL} or ${PHONE_NA}`, card: CARD_SPACED, api: SECRET });
+        (window as unknown as SiteWindow).wisp.track('checkout', { contact: `${EMAIL} / ${PHONE_DASHED}`, number: CARD, password: 'hunter2-Passw0rd!', bearer: JWT, gh: GITHUB_TOKEN });
+        (window as unknown as SiteWindow).wisp.pageview(`/reset/${JWT}?token=${SECRET}&next=/home`);
         history.pushState({}, '', `/users/${EMAIL}/settings?phone=${encodeURIComponent(PHONE_NA)}&card=${CARD}`);
         setTimeout(() => {
           throw new Error(`checkout failed for ${EMAIL}, card ${CARD}, key ${SECRET}`);
@@ -83,7 +77,7 @@ test('no email, phone, card, token, JWT, client IP or User-Agent survives in req
     );
     await page.waitForTimeout(500);
     for (let attempt = 0; attempt < 20; attempt++) {
-      if ((await page.evaluate(() => window.wisp.flush())).queued === 0) break;
+      if ((await page.evaluate(() => (window as unknown as SiteWindow).wisp.flush())).queued === 0) break;
       await page.waitForTimeout(300);
     }
     // The same corpus through the JSON API (server-side senders may send anything), from both IPs.

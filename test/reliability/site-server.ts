@@ -7,6 +7,16 @@ import { fileURLToPath } from 'node:url';
 const sdkDist = fileURLToPath(new URL('../../sdk/dist/', import.meta.url));
 const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html; charset=utf-8' };
 
+/** The test site's window: `wisp` is the SDK client, `wispReady` is set once it is created. */
+export type SiteWindow = {
+  wisp: {
+    track(name: string, props?: Record<string, string | number | boolean>): void;
+    pageview(url?: string): void;
+    flush(): Promise<{ sent: number; queued: number }>;
+  };
+  wispReady?: boolean;
+};
+
 export interface SiteServer {
   /** Origin of the test site, e.g. `http://127.0.0.1:PORT`. */
   url: string;
