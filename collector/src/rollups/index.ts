@@ -8,3 +8,4 @@ export { chooseInterval, MAX_SERIES_BUCKETS, seriesBuckets, type SeriesBucket, t
 export { isValidTimeZone, nextZonedDay, startOfZonedDay, startOfZonedHour, zoneOffsetMs } from './zoned-time.js';
 export { toStats, type StatsBody, type StatsRow } from './to-stats.js';
 export { rangeAggregate, rangeStats, type EdgeLoader, type RangeStatsOptions } from './range-stats.js';
+export { storeEdgeLoader, type RawEventReader } from './store-edge-loader.js';
