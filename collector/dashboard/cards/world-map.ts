@@ -1,19 +1,20 @@
 import { COUNTRY_CENTROIDS } from '../lib/country-centroids.js';
 import { countryName } from '../lib/flag.js';
+import { worldOutlinePath } from '../lib/world-outline.js';
 import type { Row } from '../lib/stats-types.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
- * A deliberately simple world map: an equirectangular graticule with one dot per country at its
- * approximate centre, area proportional to visitors. No coastline data is shipped (see
- * docs/dashboard.md); the ranked list next to it carries the exact numbers.
+ * A deliberately simple world map: hand-drawn coarse land outlines on an equirectangular graticule,
+ * one dot per country at its approximate centre, area proportional to visitors. No map data set is
+ * shipped (see docs/dashboard.md); the ranked list next to it carries the exact numbers.
  */
 export function renderWorldMap(box: HTMLElement, countries: readonly Row[]): void {
   let svg = box.querySelector('svg');
   if (!svg) {
-    svg = svgEl('svg', { viewBox: '-180 -90 360 180', role: 'img', preserveAspectRatio: 'xMidYMid meet' });
-    svg.append(graticule(), svgEl('g', { class: 'dots' }));
+    svg = svgEl('svg', { viewBox: '-180 -84 360 150', role: 'img', preserveAspectRatio: 'xMidYMid meet' });
+    svg.append(graticule(), svgEl('path', { d: worldOutlinePath(), class: 'land' }), svgEl('g', { class: 'dots' }));
     box.append(svg);
   }
   const max = Math.max(1, ...countries.map(visitors));
