@@ -36,6 +36,8 @@ test.afterAll(async () => {
 
 for (const range of ['7d', 'today', 'realtime'] as const) {
   test(`numbers equal /api/stats for range ${range}`, async ({ browser }) => {
+    // The seed is 5 minutes old: right after midnight (UTC, the browser's zone here) it is not "today".
+    test.skip(range === 'today' && Date.now() % 86_400_000 < 10 * 60_000, 'seed straddles midnight');
     const context = await browser.newContext({ userAgent: CHROME_UA });
     const page = await context.newPage();
     await page.goto(`${collector.url}/?token=${collector.token}&site=${SITE}&range=${range}`);
