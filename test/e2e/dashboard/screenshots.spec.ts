@@ -1,6 +1,6 @@
 // Screenshots of the dashboard (desktop and phone widths) and the demo shop, filled by the real load
 // generator (a demo backfill plus a few seconds of live traffic) through the real collector. They are
-// attached to the test results; WISP_UPDATE_SCREENSHOTS=1 also writes docs/dashboard.png and
+// saved under test-results/ and attached; WISP_UPDATE_SCREENSHOTS=1 also writes docs/dashboard.png and
 // docs/demo.png. Along the way this proves `npm run loadgen` works end to end.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -44,8 +44,10 @@ for (const { name, width, height } of [
     // Nothing wider than the viewport (no sideways scrolling on a phone).
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     await page.waitForTimeout(400); // let bar transitions finish
-    const shot = await page.screenshot({ fullPage: true, animations: 'disabled' });
-    await testInfo.attach(`dashboard-${name}.png`, { body: shot, contentType: 'image/png' });
+    // Written into the test's output folder (kept under test-results/ after the run) and attached.
+    const file = testInfo.outputPath(`dashboard-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+    await testInfo.attach(`dashboard-${name}.png`, { path: file, contentType: 'image/png' });
     if (updateDocs && name === 'desktop') await page.screenshot({ path: `${root}docs/dashboard.png`, animations: 'disabled' });
     await context.close();
   });
@@ -56,8 +58,9 @@ test('demo shop', async ({ browser }, testInfo) => {
   const page = await context.newPage();
   await page.goto(`${collector.url}/demo/`);
   await expect(page.locator('h1')).toHaveText('Small things for slow mornings');
-  const shot = await page.screenshot({ animations: 'disabled' });
-  await testInfo.attach('demo.png', { body: shot, contentType: 'image/png' });
+  const file = testInfo.outputPath('demo.png');
+  await page.screenshot({ path: file, animations: 'disabled' });
+  await testInfo.attach('demo.png', { path: file, contentType: 'image/png' });
   if (updateDocs) await page.screenshot({ path: `${root}docs/demo.png`, animations: 'disabled' });
   await context.close();
 });
