@@ -29,13 +29,13 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
     countries, browsers, os, devices, events, errors, vitals, series] = await Promise.all([
     select(`SELECT countIf(type = 'pageview') AS pageviews, uniqExact(visitor) AS visitors,
       countIf(type = 'event') AS events ${range}`),
-    // Sessions are the costly part: cut once, then fanned out into all sessions (kind 0), entry pages
-    // (1) and exit pages (2) by an ARRAY JOIN, each group keeping its top 100.
-    select(`SELECT e.1 AS kind, e.2 AS key, count() AS sessions, uniqExact(visitor) AS visitors,
-      sum(session_pageviews = 1 AND session_events = 0) AS bounces, sum(last_ts - first_ts) AS duration_ms
-      FROM (${sessions}) ARRAY JOIN [(0, ''), (1, entry_path), (2, exit_path)] AS e
-      WHERE kind = 0 OR session_pageviews > 0
-      GROUP BY kind, key ORDER BY kind, sessions DESC, key LIMIT ${TOP} BY kind`),
+    // Sessions are the costly part: cut once per request; each visitor yields one "all sessions" row
+    // (kind 0) plus its sessions' entry (1) and exit (2) pages, grouped with a top 100 per kind.
+    select(`SELECT e.1 AS kind, e.2 AS key, count() AS with_key, uniqExact(visitor) AS visitors,
+      sum(session_count) AS sessions, sum(bounce_count) AS bounces, sum(duration_ms) AS duration_ms
+      FROM (${sessions})
+      ARRAY JOIN arrayConcat([(0, '')], arrayMap(x -> (1, x.4), entry_events), arrayMap(x -> (2, x.4), exit_events)) AS e
+      GROUP BY kind, key ORDER BY kind, with_key DESC, key LIMIT ${TOP} BY kind`),
     breakdown('path'),
     breakdown('source'),
     breakdown('utm_source'),
@@ -55,7 +55,7 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
   const all = sessionRows.find((row) => num(row.kind) === 0) ?? {};
   const sessionCount = num(all.sessions);
   const sessionPages = (kind: number) =>
-    sessionRows.filter((row) => num(row.kind) === kind).map((row) => ({ key: String(row.key), pageviews: num(row.sessions), visitors: num(row.visitors) }));
+    sessionRows.filter((row) => num(row.kind) === kind).map((row) => ({ key: String(row.key), pageviews: num(row.with_key), visitors: num(row.visitors) }));
   return {
     site: query.site,
     from: new Date(query.from).toISOString(),
@@ -73,20 +73,32 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
   };
 }
 
-// One row per session: (visitor, session_no, first_ts, last_ts, session_pageviews, session_events, entry_path,
-// exit_path); the column names differ from the outer query's aliases, which ClickHouse resolves query-wide.
-// Tuples sort by time, then id_hash, as in the embedded store (a plain sort is cheaper than a lambda).
+// One row per visitor with its sessions summarised, in O(events) array operations and without a row per
+// session (a GROUP BY visitor, session cost ~1 GB per million sessions): events sorted by (ts, id_hash)
+// as in the embedded store; a gap over the timeout starts a session; running sums of pageviews and
+// custom events, read at each session's last event, give per-session counts (bounce = 1 pageview, no
+// custom event); the summed in-session gaps are the summed durations; a pageview is its session's entry
+// when it is the session's first pageview, its exit when it is the last.
 function sessionsSql(range: string): string {
-  return `SELECT visitor, session_no, min(t) AS first_ts, max(t) AS last_ts,
-      countIf(ty = 'pageview') AS session_pageviews, countIf(ty = 'event') AS session_events,
-      argMinIf(p, t, ty = 'pageview') AS entry_path, argMaxIf(p, t, ty = 'pageview') AS exit_path
-    FROM (
-      SELECT visitor, arraySort(groupArray((ts, id_hash, type, path))) AS evs,
-        arrayMap(x -> x.1, evs) AS times,
-        arrayCumSum(arrayMap((gap, i) -> i = 1 OR gap > ${SESSION_GAP_MS}, arrayDifference(times), arrayEnumerate(times))) AS numbers
-      ${range} GROUP BY visitor
-    ) ARRAY JOIN times AS t, arrayMap(x -> x.3, evs) AS ty, arrayMap(x -> x.4, evs) AS p, numbers AS session_no
-    GROUP BY visitor, session_no`;
+  return `SELECT visitor,
+      arraySort(groupArray((ts, id_hash, type, path))) AS evs,
+      arrayMap(x -> x.1, evs) AS times,
+      arrayMap(x -> x.3 = 'pageview', evs) AS is_pageview,
+      arrayMap((gap, i) -> i = 1 OR gap > ${SESSION_GAP_MS}, arrayDifference(times), arrayEnumerate(times)) AS starts,
+      arrayCumSum(starts) AS session_of,
+      arrayFilter(i -> i = length(times) OR starts[i + 1] = 1, arrayEnumerate(times)) AS ends,
+      arrayCumSum(is_pageview) AS pageviews_so_far,
+      arrayCumSum(arrayMap(x -> x.3 = 'event', evs)) AS events_so_far,
+      arrayMap(i -> pageviews_so_far[i], ends) AS pageviews_at_end,
+      arrayMap(i -> events_so_far[i], ends) AS events_at_end,
+      arrayPushFront(arrayPopBack(pageviews_at_end), 0) AS pageviews_before,
+      arrayPushFront(arrayPopBack(events_at_end), 0) AS events_before,
+      length(ends) AS session_count,
+      arrayCount((pv, pvb, ev, evb) -> pv - pvb = 1 AND ev = evb, pageviews_at_end, pageviews_before, events_at_end, events_before) AS bounce_count,
+      arraySum(arrayMap((gap, start) -> start ? 0 : gap, arrayDifference(times), starts)) AS duration_ms,
+      arrayFilter((x, i) -> is_pageview[i] AND pageviews_so_far[i] - pageviews_before[session_of[i]] = 1, evs, arrayEnumerate(evs)) AS entry_events,
+      arrayFilter((x, i) -> is_pageview[i] AND pageviews_so_far[i] = pageviews_at_end[session_of[i]], evs, arrayEnumerate(evs)) AS exit_events
+    ${range} GROUP BY visitor`;
 }
 
 async function seriesOf(select: SelectRows, range: string, query: StatsQuery): Promise<SeriesPoint[]> {
