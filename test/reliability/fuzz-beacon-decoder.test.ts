@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { BEACON_LIMITS, BeaconError, decodeBeacon, encodeBeacon, type WireBatch } from 'wisp/beacon';
-import { mutate, mutation, runs, wireBatch } from './fuzz-inputs.js';
+import { FUZZ_SCALE, mutate, mutation, runs, wireBatch } from './fuzz-inputs.js';
+
+const timeout = 30_000 * FUZZ_SCALE;
 
 const CODES = new Set(['truncated', 'bad-magic', 'bad-version', 'bad-varint', 'bad-index', 'bad-type', 'bad-utf8', 'bad-value', 'limit', 'trailing-bytes']);
 const TYPES = new Set(['pageview', 'event', 'vital', 'error']);
@@ -34,7 +36,7 @@ function decodeOrReject(bytes: Uint8Array): void {
   }
 }
 
-test('valid batches round-trip through encodeBeacon/decodeBeacon', () => {
+test('valid batches round-trip through encodeBeacon/decodeBeacon', { timeout }, () => {
   fc.assert(
     fc.property(wireBatch, (batch) => {
       expect(decodeBeacon(encodeBeacon(batch))).toEqual(batch);
@@ -43,7 +45,7 @@ test('valid batches round-trip through encodeBeacon/decodeBeacon', () => {
   );
 });
 
-test('mutated beacons (flips, truncations, splices, huge varints, duplicated ranges) decode or fail with a BeaconError', () => {
+test('mutated beacons (flips, truncations, splices, huge varints, duplicated ranges) decode or fail with a BeaconError', { timeout }, () => {
   fc.assert(
     fc.property(wireBatch, fc.array(mutation, { minLength: 1, maxLength: 6 }), (batch, mutations) => {
       decodeOrReject(mutate(encodeBeacon(batch), mutations));
@@ -52,7 +54,7 @@ test('mutated beacons (flips, truncations, splices, huge varints, duplicated ran
   );
 });
 
-test('random bytes behind a valid magic and version fail cleanly', () => {
+test('random bytes behind a valid magic and version fail cleanly', { timeout }, () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), (tail, header) => {
       decodeOrReject(header ? Uint8Array.of(0x57, 0x01, ...tail) : tail);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { spawnCollector, type CollectorProcess } from '../support/collector-process.js';
-import { runs } from './fuzz-inputs.js';
+import { FUZZ_SCALE, runs } from './fuzz-inputs.js';
 import { fuzzBeaconRoute, fuzzJsonApi, fuzzQueries, fuzzRawRequests, HttpFuzzer, rssBytes } from './fuzz-http.js';
 
 // Bad input over real HTTP to the real collector process: never a 5xx, never a crash, memory flat,
@@ -8,7 +8,11 @@ import { fuzzBeaconRoute, fuzzJsonApi, fuzzQueries, fuzzRawRequests, HttpFuzzer,
 let collector: CollectorProcess;
 let fuzzer: HttpFuzzer;
 let rssStart = 0;
-const timeout = 60_000 * Math.max(1, Number(process.env.WISP_FUZZ_SCALE ?? 1));
+const timeout = 60_000 * FUZZ_SCALE;
+// At soak scale the inputs go out on 4 concurrent connections (each its own fast-check run).
+const lanes = FUZZ_SCALE > 1 ? 4 : 1;
+const inLanes = (fuzz: (fuzzer: HttpFuzzer, numRuns: number) => Promise<void>, total: number) =>
+  Promise.all(Array.from({ length: lanes }, () => fuzz(fuzzer, Math.ceil(total / lanes))));
 
 beforeAll(async () => {
   collector = await spawnCollector({ env: { WISP_RATE_LIMIT: '0' } });
@@ -19,19 +23,19 @@ beforeAll(async () => {
 afterAll(() => collector?.kill());
 
 test('POST /api/events with random and mutated JSON bodies', { timeout }, async () => {
-  await fuzzJsonApi(fuzzer, runs(1200));
+  await inLanes(fuzzJsonApi, runs(1200));
 });
 
 test('POST /api/e with mutated, gzipped and corrupt-gzip beacons', { timeout }, async () => {
-  await fuzzBeaconRoute(fuzzer, runs(800));
+  await inLanes(fuzzBeaconRoute, runs(800));
 });
 
 test('query parameters of /api/stats and /api/live', { timeout }, async () => {
-  await fuzzQueries(fuzzer, runs(600));
+  await inLanes(fuzzQueries, runs(600));
 });
 
 test('odd methods, paths and Host headers', { timeout }, async () => {
-  await fuzzRawRequests(fuzzer, runs(150));
+  await inLanes(fuzzRawRequests, runs(150));
 });
 
 test('after the fuzzing: alive, healthy, memory flat, every good event counted exactly once', async () => {

@@ -32,7 +32,7 @@ export class HttpFuzzer {
   private readonly canary: TestEvent[] = [];
 
   constructor(
-    private readonly collector: CollectorProcess,
+    readonly collector: CollectorProcess,
     private readonly canaryEvery = 50,
   ) {}
 
@@ -61,7 +61,7 @@ export class HttpFuzzer {
     });
   }
 
-  private async record(what: string, status: number): Promise<void> {
+  async record(what: string, status: number): Promise<void> {
     this.tally.inputs++;
     this.tally.byStatus[status] = (this.tally.byStatus[status] ?? 0) + 1;
     if (status >= 500) this.tally.fiveHundreds.push(`${status} ${what}`);
@@ -122,13 +122,13 @@ export async function fuzzBeaconRoute(fuzzer: HttpFuzzer, numRuns: number): Prom
 export async function fuzzQueries(fuzzer: HttpFuzzer, numRuns: number): Promise<void> {
   await fc.assert(
     fc.asyncProperty(fc.constantFrom('/api/stats', '/api/live'), queryString, fc.constantFrom('good', 'wrong', 'none'), async (path, query, auth) => {
-      const headers: Record<string, string> = auth === 'none' ? {} : { authorization: `Bearer ${auth === 'good' ? fuzzer['collector'].token : 'x'}` };
+      const headers: Record<string, string> = auth === 'none' ? {} : { authorization: `Bearer ${auth === 'good' ? fuzzer.collector.token : 'x'}` };
       // SSE answers stream forever: abort once the status is known.
       const abort = new AbortController();
-      const response = await fetch(`${fuzzer['collector'].url}${path}?${query}`, { headers, signal: abort.signal });
+      const response = await fetch(`${fuzzer.collector.url}${path}?${query}`, { headers, signal: abort.signal });
       const status = response.status;
       abort.abort();
-      await fuzzer['record'](`GET ${path}?${query}`, status);
+      await fuzzer.record(`GET ${path}?${query}`, status);
       return status < 500;
     }),
     { numRuns },
