@@ -27,8 +27,15 @@ export interface LastGaspBeacon {
   tail: Uint8Array;
 }
 
-/** Receives the latest last-gasp beacon (null: nothing undelivered) whenever it changes. */
-export type LastGaspListener = (beacon: LastGaspBeacon | null) => void;
+/** What the main thread needs at `pagehide`, prepared by the pipeline whenever it changes. */
+export interface PageState {
+  /** Undelivered events of this page; null when there are none. */
+  beacon: LastGaspBeacon | null;
+  /** The page's URL as last captured, scrubbed: web vitals reported while the page hides carry it. */
+  url: string;
+}
+
+export type PageStateListener = (state: PageState) => void;
 
 /** The pipeline's control API (exposed with comlink in the worker). */
 export interface PipelineApi {
@@ -42,7 +49,7 @@ export interface PipelineApi {
 
 /** What the worker module exposes: one call that builds the pipeline inside the worker. */
 export interface WorkerApi extends PipelineApi {
-  start(config: PipelineConfig, onLastGasp: LastGaspListener): Promise<{ wasm: boolean; persistent: boolean }>;
+  start(config: PipelineConfig, onPageState: PageStateListener): Promise<void>;
 }
 
 /** Messages between the pipelines of several tabs of one site (BroadcastChannel `wisp:<site>`). */

@@ -19,7 +19,7 @@ import { sendBatch } from './pipeline/send-batch.js';
 import type { FetchLike } from './pipeline/send-batch.js';
 import { openTabChannel } from './pipeline/tab-channel.js';
 import { TabMessageKind } from './protocol.js';
-import type { LastGaspListener, PipelineApi, PipelineConfig, WorkerApi } from './protocol.js';
+import type { PageStateListener, PipelineApi, PipelineConfig, WorkerApi } from './protocol.js';
 
 const BATCH_SIZE = 50;
 const DEDUPE_WINDOW_MS = 1_000;
@@ -35,13 +35,13 @@ export interface PipelineEnv {
 
 export async function createPipeline(
   config: PipelineConfig,
-  onLastGasp: LastGaspListener,
+  onPageState: PageStateListener,
   env: PipelineEnv = {},
-): Promise<PipelineApi & { wasm: boolean; persistent: boolean }> {
+): Promise<PipelineApi> {
   const clock = env.clock ?? systemClock;
   const log = (...args: unknown[]) => config.debug && console.warn('wisp:', ...args);
   const bounds: QueueBounds = { maxEvents: config.maxQueuedEvents, maxAgeMs: config.maxEventAgeMs, now: clock.now };
-  const { core, wasm } = await loadHashCore();
+  const { core } = await loadHashCore();
   const queue = await (env.openQueue ?? openIdbQueue)(config.site, bounds).catch(async (error: unknown) => {
     log('memory queue:', error);
     return (await import('./pipeline/memory-queue.js')).createMemoryQueue(bounds);
@@ -51,6 +51,7 @@ export async function createPipeline(
 
   // This page's events until some tab's pipeline delivers them: what pagehide must send.
   const undelivered = new Map<string, WireEvent>();
+  let pageUrl = '';
   const delivered = (ids: string[]) => {
     let changed = false;
     for (const id of ids) changed = undelivered.delete(id) || changed;
@@ -58,7 +59,7 @@ export async function createPipeline(
   };
   const publishLastGasp = () => {
     const events = [...undelivered.values()];
-    onLastGasp(events.length ? encodeLastGasp({ site: config.site, events }) : null);
+    onPageState({ beacon: events.length ? encodeLastGasp({ site: config.site, events }) : null, url: pageUrl });
   };
 
   const sendAll = async (): Promise<FlushOutcome> => {
@@ -102,11 +103,12 @@ export async function createPipeline(
   globalThis.addEventListener?.('online', onOnline);
 
   return {
-    wasm,
-    persistent: queue.persistent,
     async add(events: WireEvent[]) {
       const clean = events.map((event) => scrubEvent(event, scrubOptions)).filter(isNew);
-      for (const event of clean) undelivered.set(event.id, event);
+      for (const event of clean) {
+        undelivered.set(event.id, event);
+        if (event.type === 'pageview') pageUrl = event.url;
+      }
       while (undelivered.size > LAST_GASP_EVENTS) undelivered.delete(undelivered.keys().next().value!);
       publishLastGasp();
       await queue.put(clean);
@@ -135,10 +137,8 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
   // comlink looks methods up at call time, so `start` installs the pipeline's methods on the
   // exposed object itself (calls before start fail with a TypeError, which comlink serializes).
   const api = {
-    async start(config, onLastGasp) {
-      const pipeline = await createPipeline(config, onLastGasp);
-      Object.assign(api, pipeline);
-      return { wasm: pipeline.wasm, persistent: pipeline.persistent };
+    async start(config, onPageState) {
+      Object.assign(api, await createPipeline(config, onPageState));
     },
   } as WorkerApi;
   expose(api);

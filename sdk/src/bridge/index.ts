@@ -1,25 +1,34 @@
-import type { LastGaspBeacon, PipelineApi, PipelineConfig } from '../protocol.js';
-import { sendLastGasp } from './send-last-gasp.js';
+import type { WireEvent } from '../beacon/wire-event.js';
+import type { PageState, PipelineApi, PipelineConfig } from '../protocol.js';
+import { encodeLateVitals } from './encode-late-vitals.js';
+import { sendLastGasp, sendNow } from './send-last-gasp.js';
 import { startWorker } from './start-worker.js';
 
 /** What the loader talks to, wherever the pipeline runs. */
 export interface Connection extends PipelineApi {
   /** At `pagehide`: sends what this page captured and nobody delivered yet. */
   lastGasp(): void;
+  /** Web vitals reported while the page hides: sent at once, they may not live to be queued. */
+  sendLateVitals(vitals: WireEvent[]): void;
 }
 
 /**
  * The main thread's side of the pipeline, loaded lazily by the loader: starts the worker, or runs
- * the same pipeline in the page when no worker can start. Holds no scrub, queue or beacon code:
- * the pipeline hands it a ready last-gasp beacon.
+ * the same pipeline in the page when no worker can start. Holds no scrub, queue or general beacon
+ * code: the pipeline hands it a ready last-gasp beacon and the scrubbed page URL.
  */
 export async function connect(config: PipelineConfig, sdkUrl: string, useWorker: boolean): Promise<Connection> {
   const workerUrl = new URL('wisp-worker.js', sdkUrl);
-  let beacon: LastGaspBeacon | null = null;
-  const keep = (latest: LastGaspBeacon | null) => void (beacon = latest);
-  const lastGasp = () => {
-    if (beacon) sendLastGasp(config.endpoint, beacon);
-    beacon = null;
+  let state: PageState = { beacon: null, url: '' };
+  const keep = (latest: PageState) => void (state = latest);
+  const page = {
+    lastGasp() {
+      if (state.beacon) sendLastGasp(config.endpoint, state.beacon);
+      state = { ...state, beacon: null };
+    },
+    sendLateVitals(vitals: WireEvent[]) {
+      if (state.url) sendNow(config.endpoint, [encodeLateVitals(config.site, state.url, vitals) as BlobPart]);
+    },
   };
   if (useWorker && typeof Worker !== 'undefined') {
     try {
@@ -32,7 +41,7 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
           await remote.close().catch(() => {});
           worker.terminate();
         },
-        lastGasp,
+        ...page,
       };
     } catch (error) {
       if (config.debug) console.warn('wisp: main-thread pipeline:', error);
@@ -40,5 +49,5 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
   }
   const { createPipeline } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ workerUrl.href)) as typeof import('../worker.js');
   const pipeline = await createPipeline(config, keep);
-  return { add: pipeline.add, flush: pipeline.flush, clear: pipeline.clear, close: pipeline.close, lastGasp };
+  return { add: pipeline.add, flush: pipeline.flush, clear: pipeline.clear, close: pipeline.close, ...page };
 }

@@ -1,6 +1,6 @@
 import { proxy, wrap } from 'comlink';
 import type { Remote } from 'comlink';
-import type { LastGaspListener, PipelineConfig, WorkerApi } from '../protocol.js';
+import type { PageStateListener, PipelineConfig, WorkerApi } from '../protocol.js';
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -10,7 +10,7 @@ const START_TIMEOUT_MS = 10_000;
  * and a wrong MIME type only fires `error` on the Worker, hence the race (TOOLCHAIN.md).
  * Rejects when the worker cannot run; the bridge then falls back to the main thread.
  */
-export async function startWorker(workerUrl: URL, config: PipelineConfig, onLastGasp: LastGaspListener) {
+export async function startWorker(workerUrl: URL, config: PipelineConfig, onPageState: PageStateListener) {
   let source = workerUrl.href;
   if (workerUrl.origin !== location.origin) {
     source = URL.createObjectURL(new Blob([`import ${JSON.stringify(source)};`], { type: 'text/javascript' }));
@@ -23,7 +23,7 @@ export async function startWorker(workerUrl: URL, config: PipelineConfig, onLast
     timer = setTimeout(() => reject(new Error('worker timeout')), START_TIMEOUT_MS);
   });
   try {
-    await Promise.race([remote.start(config, proxy(onLastGasp)), failed]);
+    await Promise.race([remote.start(config, proxy(onPageState)), failed]);
     return { remote, worker };
   } catch (error) {
     worker.terminate();

@@ -58,7 +58,7 @@ export function createClient(options: WispOptions): Wisp {
   };
 
   const cleanups: Array<() => void> = [];
-  const onPagehide = () => outbox.pagehide();
+  const onPagehide = (event: PageTransitionEvent) => outbox.pagehide(event.persisted);
   addEventListener('pagehide', onPagehide);
   cleanups.push(() => removeEventListener('pagehide', onPagehide));
   if (options.autoPageviews !== false) cleanups.push(watchNavigation(() => pageview(), !!options.hashRouting));

@@ -11,6 +11,7 @@ export function createOutbox(connect: () => Promise<Connection>, warn: (message:
   let connection: Connection | undefined;
   let scheduled = false;
   let posted: Promise<void> = Promise.resolve();
+  let hiding = false;
 
   const post = () => {
     scheduled = false;
@@ -23,6 +24,8 @@ export function createOutbox(connect: () => Promise<Connection>, warn: (message:
   return {
     push(event: WireEvent) {
       pending.push(event);
+      // web-vitals reports while the page hides (visibilitychange, pagehide): too late for the worker.
+      if (event.type === 'vital' && (hiding || document.visibilityState === 'hidden')) connection?.sendLateVitals([event]);
       if (scheduled) return;
       scheduled = true;
       if (connection) queueMicrotask(post);
@@ -43,7 +46,8 @@ export function createOutbox(connect: () => Promise<Connection>, warn: (message:
     clear() {
       pending = [];
     },
-    pagehide() {
+    pagehide(persisted: boolean) {
+      hiding = !persisted;
       post();
       connection?.lastGasp();
     },

@@ -6,8 +6,9 @@ export const MAX_KEY_LENGTH = 64;
 export const MAX_VALUE_LENGTH = 500;
 
 /**
- * Checks `track()` arguments. A bad name drops the event; a bad prop drops that prop. Every
- * problem goes to `warn` (a console warning in debug mode); nothing here throws.
+ * Checks `track()` arguments. A bad name drops the event; a bad prop (key longer than 64
+ * characters; value not a string of at most 500 characters, a finite number or a boolean) drops
+ * that prop. Every problem goes to `warn` (a console warning in debug mode); nothing here throws.
  */
 export function validateTrack(name: unknown, props: unknown, warn: (message: string) => void): { name: string; props: Props } | undefined {
   if (typeof name !== 'string' || !name.trim() || name.length > MAX_NAME_LENGTH) {
@@ -30,7 +31,7 @@ export function validateTrack(name: unknown, props: unknown, warn: (message: str
       key.length <= MAX_KEY_LENGTH &&
       (typeof value === 'string' ? value.length <= MAX_VALUE_LENGTH : typeof value === 'boolean' || Number.isFinite(value));
     if (ok) clean[key] = value as Props[string];
-    else warn(`track(): prop "${key.slice(0, 40)}" dropped (key <= ${MAX_KEY_LENGTH} chars, value: string <= ${MAX_VALUE_LENGTH} chars, finite number, boolean)`);
+    else warn(`track(): prop "${key}" dropped (bad key or value)`);
   }
   return { name, props: clean };
 }
