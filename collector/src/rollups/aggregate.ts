@@ -12,6 +12,8 @@ export type Counts = Map<string, number>;
  * entry/exit pages) count each session once, in the window holding its start.
  */
 export interface Aggregate {
+  /** Bumped by every change, so cached merges can tell they are stale. */
+  version: number;
   pageviews: number;
   /** Custom (`event`) events. */
   events: number;
@@ -46,7 +48,7 @@ export interface Aggregate {
 
 export function emptyAggregate(): Aggregate {
   return {
-    pageviews: 0, events: 0, errors: 0, visitors: new DistinctSet(), sessions: 0, bounces: 0, durationMs: 0,
+    version: 0, pageviews: 0, events: 0, errors: 0, visitors: new DistinctSet(), sessions: 0, bounces: 0, durationMs: 0,
     pages: new Map(), pageVisitors: new Map(), entryPages: new Map(), exitPages: new Map(), referrers: new Map(),
     utmSources: new Map(), utmMediums: new Map(), utmCampaigns: new Map(), countries: new Map(), browsers: new Map(),
     os: new Map(), devices: new Map(), customEvents: new Map(), eventProps: new Map(), errorMessages: new Map(),
@@ -62,6 +64,7 @@ export function bump(counts: Counts, key: string, by = 1): void {
 
 /** Adds one (deduplicated) event; `visitorFp` = visitorFingerprint(event.visitor) when already computed. */
 export function addEvent(agg: Aggregate, event: StreamEvent, visitorFp = visitorFingerprint(event.visitor)): void {
+  agg.version++;
   agg.visitors.addFingerprint(visitorFp);
   switch (event.type) {
     case 'pageview': {
@@ -106,6 +109,7 @@ export function addEvent(agg: Aggregate, event: StreamEvent, visitorFp = visitor
 
 /** Adds (sign 1) or removes (sign -1) one session's contribution. */
 export function addSession(agg: Aggregate, session: SessionSnapshot, sign: 1 | -1): void {
+  agg.version++;
   agg.sessions += sign;
   if (session.bounce) agg.bounces += sign;
   agg.durationMs += sign * session.durationMs;
@@ -115,6 +119,7 @@ export function addSession(agg: Aggregate, session: SessionSnapshot, sign: 1 | -
 
 /** Folds `source` into `target` (source unchanged). */
 export function mergeInto(target: Aggregate, source: Aggregate): void {
+  target.version++;
   target.pageviews += source.pageviews;
   target.events += source.events;
   target.errors += source.errors;

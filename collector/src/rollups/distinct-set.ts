@@ -44,8 +44,31 @@ export class DistinctSet {
   }
 
   merge(other: DistinctSet): void {
-    if (other.large) other.large.forEach((fp) => this.addFingerprint(fp));
-    else for (const fp of other.small!) this.addFingerprint(fp);
+    if (!other.large) {
+      for (const fp of other.small!) this.addFingerprint(fp);
+      return;
+    }
+    if (!this.large) {
+      this.large = new Fingerprint32Set(64);
+      for (const fp of this.small!) this.large.add(fp);
+      this.small = null;
+    }
+    this.large.addAll(other.large);
+  }
+
+  has(fp: number): boolean {
+    return this.large ? this.large.has(fp) : this.small!.includes(fp);
+  }
+
+  /** |this ∪ other| without building the union (other is usually the small one). */
+  unionSize(other: DistinctSet): number {
+    let extra = 0;
+    const count = (fp: number) => {
+      if (!this.has(fp)) extra++;
+    };
+    if (other.large) other.large.forEach(count);
+    else other.small!.forEach(count);
+    return this.size + extra;
   }
 
   get size(): number {

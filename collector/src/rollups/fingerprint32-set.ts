@@ -11,7 +11,12 @@ export class Fingerprint32Set {
   }
 
   add(fp: number): void {
-    if ((this.size + 1) * 5 > this.slots.length * 4) this.grow();
+    if ((this.size + 1) * 5 > this.slots.length * 4) this.rehash(Math.ceil(this.slots.length * 1.5));
+    this.insert(fp);
+  }
+
+  /** Inserts without the load check (callers have reserved room). */
+  private insert(fp: number): void {
     const length = this.slots.length;
     let i = fp % length;
     for (;;) {
@@ -26,14 +31,45 @@ export class Fingerprint32Set {
     }
   }
 
+  has(fp: number): boolean {
+    const length = this.slots.length;
+    let i = fp % length;
+    for (;;) {
+      const cur = this.slots[i]!;
+      if (cur === 0) return false;
+      if (cur === fp) return true;
+      if (++i === length) i = 0;
+    }
+  }
+
+  /** Adds every member of `other` (one sizing step, no callbacks: the hot path of range queries). */
+  addAll(other: Fingerprint32Set): void {
+    this.reserve(this.size + other.size);
+    const src = other.slots;
+    for (let j = 0; j < src.length; j++) {
+      const fp = src[j]!;
+      if (fp !== 0) this.insert(fp);
+    }
+  }
+
+  /** Grows once so that `members` fit under the load limit. */
+  reserve(members: number): void {
+    if (members * 5 <= this.slots.length * 4) return;
+    // At least double, so a chain of merges rehashes O(log n) times, not once per merge.
+    this.rehash(Math.max(Math.ceil((members * 5) / 4) + 1, this.slots.length * 2));
+  }
+
   forEach(fn: (fp: number) => void): void {
     for (const fp of this.slots) if (fp !== 0) fn(fp);
   }
 
-  private grow(): void {
+  private rehash(length: number): void {
     const old = this.slots;
-    this.slots = new Uint32Array(Math.ceil(old.length * 1.5));
+    this.slots = new Uint32Array(length);
     this.size = 0;
-    for (const fp of old) if (fp !== 0) this.add(fp);
+    for (let j = 0; j < old.length; j++) {
+      const fp = old[j]!;
+      if (fp !== 0) this.insert(fp);
+    }
   }
 }

@@ -7,5 +7,5 @@ export { Rollups, type RangeQuery, type RollupsOptions } from './rollups.js';
 export { chooseInterval, MAX_SERIES_BUCKETS, seriesBuckets, type SeriesBucket, type SeriesInterval } from './series-buckets.js';
 export { isValidTimeZone, nextZonedDay, startOfZonedDay, startOfZonedHour, zoneOffsetMs } from './zoned-time.js';
 export { toStats, type StatsBody, type StatsRow } from './to-stats.js';
-export { rangeAggregate, rangeStats, type EdgeLoader, type RangeStatsOptions } from './range-stats.js';
+export { rangeAggregate, rangeCounts, rangeStats, type EdgeLoader, type RangeStatsOptions } from './range-stats.js';
 export { storeEdgeLoader, type RawEventReader } from './store-edge-loader.js';

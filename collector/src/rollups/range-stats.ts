@@ -1,5 +1,6 @@
 import type { SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { aggregateOf, mergeInto, type Aggregate } from './aggregate.js';
+import { DistinctSet } from './distinct-set.js';
 import type { Rollups } from './rollups.js';
 import { seriesBuckets, type SeriesInterval } from './series-buckets.js';
 import { toStats, type StatsBody } from './to-stats.js';
@@ -21,6 +22,24 @@ export async function rangeAggregate(rollups: Rollups, site: string, from: numbe
   return aggregate;
 }
 
+/** Pageviews and distinct visitors of [from, to) (series points): no breakdowns merged. */
+export async function rangeCounts(rollups: Rollups, site: string, from: number, to: number, loadEdge: EdgeLoader): Promise<{ pageviews: number; visitors: number }> {
+  const { cover, windows } = rollups.windowsIn(site, from, to);
+  let pageviews = 0;
+  for (const window of windows) pageviews += window.pageviews;
+  if (cover.edges.length === 0 && windows.length <= 1) return { pageviews, visitors: windows[0]?.visitors.size ?? 0 };
+  const visitors = new DistinctSet();
+  for (const window of windows) visitors.merge(window.visitors);
+  for (const edge of cover.edges) {
+    const raw = await loadEdge(site, edge.from, edge.to);
+    for (const event of raw.events) {
+      visitors.add(event.visitor);
+      if (event.type === 'pageview') pageviews++;
+    }
+  }
+  return { pageviews, visitors: visitors.size };
+}
+
 export interface RangeStatsOptions {
   interval: SeriesInterval;
   /** IANA zone for hour/day bucket boundaries. Default UTC. */
@@ -33,11 +52,16 @@ export interface RangeStatsOptions {
 export async function rangeStats(
   rollups: Rollups, site: string, from: number, to: number, loadEdge: EdgeLoader, options: RangeStatsOptions,
 ): Promise<StatsBody & { series: { t: string; pageviews: number; visitors: number }[] }> {
-  const body = toStats(await rangeAggregate(rollups, site, from, to, loadEdge), options.limit);
+  const { base, extra, edges } = rollups.view(site, from, to);
+  for (const edge of edges) {
+    const raw = await loadEdge(site, edge.from, edge.to);
+    mergeInto(extra, aggregateOf(raw.events, raw.sessions));
+  }
+  const body = toStats(base, options.limit, extra);
   const series = [];
   for (const bucket of seriesBuckets(from, to, options.interval, options.tz)) {
-    const agg = await rangeAggregate(rollups, site, bucket.from, bucket.to, loadEdge);
-    series.push({ t: new Date(bucket.t).toISOString(), pageviews: agg.pageviews, visitors: agg.visitors.size });
+    const counts = await rangeCounts(rollups, site, bucket.from, bucket.to, loadEdge);
+    series.push({ t: new Date(bucket.t).toISOString(), ...counts });
   }
   return { ...body, series };
 }

@@ -1,6 +1,6 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
-import { coverRange, type RangeCover } from './cover-range.js';
+import { coverRange, type RangeCover, type TimeRange, type WindowRef } from './cover-range.js';
 import { visitorFingerprint } from './distinct-set.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
@@ -20,6 +20,9 @@ export interface RangeQuery extends RangeCover {
   aggregate: Aggregate;
 }
 
+/** Cached settled-window merges kept: a 30-day merge can weigh tens of MB, and a dashboard asks for a few ranges. */
+const MERGE_CACHE_ENTRIES = 4;
+
 const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * DAY_MS, [HOUR_MS]: 40 * DAY_MS, [DAY_MS]: 800 * DAY_MS };
 
 /**
@@ -34,6 +37,8 @@ export class Rollups {
   private coveredFrom: number;
   private readonly sites = new Map<string, Map<WindowSizeMs, Map<number, Aggregate>>>();
   private lastPrune = -Infinity;
+  /** Merges of settled windows by window list (insertion order = age), checked against versions. */
+  private readonly mergeCache = new Map<string, { windows: Aggregate[]; versions: number[]; merged: Aggregate }>();
   private lastWindow: Partial<Record<WindowSizeMs, { site: string; start: number; window: Aggregate }>> = {};
 
   constructor(options: RollupsOptions) {
@@ -92,13 +97,67 @@ export class Rollups {
    * events (see docs/stream.md: stats = aggregate + aggregateOf(raw edge events, sessions starting in edges)).
    */
   query(site: string, from: number, to: number): RangeQuery {
-    const cover = coverRange(from, to, this.floors());
+    const { cover, windows } = this.windowsIn(site, from, to);
     const aggregate = emptyAggregate();
+    for (const window of windows) mergeInto(aggregate, window);
+    return { ...cover, aggregate };
+  }
+
+  /**
+   * [from, to) for stats without merging everything per request: `base` = the merge of the settled
+   * windows (ended before the current hour), cached until one of them changes (read it, never
+   * mutate it); `extra` = a fresh merge of the recent windows, to which the caller adds raw edges;
+   * then `toStats(base, limit, extra)`.
+   */
+  view(site: string, from: number, to: number): { base: Aggregate; extra: Aggregate; edges: TimeRange[] } {
+    const { cover, windows, refs } = this.windowsWithRefs(site, from, to);
+    const settledBefore = Math.floor(this.clock() / HOUR_MS) * HOUR_MS;
+    const settled: Aggregate[] = [];
+    const keyParts: string[] = [site];
+    const extra = emptyAggregate();
+    windows.forEach((window, i) => {
+      const ref = refs[i]!;
+      if (ref.start + ref.sizeMs > settledBefore) mergeInto(extra, window);
+      else {
+        settled.push(window);
+        keyParts.push(`${ref.sizeMs}:${ref.start}`);
+      }
+    });
+    const key = keyParts.join(',');
+    return { base: this.cachedMerge(key, settled), extra, edges: cover.edges };
+  }
+
+  private cachedMerge(key: string, windows: Aggregate[]): Aggregate {
+    const hit = this.mergeCache.get(key);
+    if (hit && hit.windows.length === windows.length && hit.windows.every((w, i) => w === windows[i] && hit.versions[i] === w.version)) {
+      return hit.merged;
+    }
+    const merged = emptyAggregate();
+    for (const window of windows) mergeInto(merged, window);
+    this.mergeCache.delete(key);
+    this.mergeCache.set(key, { windows, versions: windows.map((w) => w.version), merged });
+    if (this.mergeCache.size > MERGE_CACHE_ENTRIES) this.mergeCache.delete(this.mergeCache.keys().next().value!);
+    return merged;
+  }
+
+  private windowsWithRefs(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
+    const cover = coverRange(from, to, this.floors());
+    const windows: Aggregate[] = [];
+    const refs: WindowRef[] = [];
     for (const ref of cover.windows) {
       const window = this.window(site, ref.sizeMs, ref.start);
-      if (window) mergeInto(aggregate, window);
+      if (window) {
+        windows.push(window);
+        refs.push(ref);
+      }
     }
-    return { ...cover, aggregate };
+    return { cover, windows, refs };
+  }
+
+  /** The cover of [from, to) and its non-empty windows, unmerged (for cheap per-bucket counts). */
+  windowsIn(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[] } {
+    const { cover, windows } = this.windowsWithRefs(site, from, to);
+    return { cover, windows };
   }
 
   /**
@@ -107,6 +166,7 @@ export class Rollups {
    */
   rebuild(from: number, events: Iterable<StreamEvent>, sessions: Iterable<SessionSnapshot>): void {
     this.sites.clear();
+    this.mergeCache.clear();
     this.lastWindow = {};
     this.coveredFrom = from;
     this.addEvents(events);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coverRange, DAY_MS, DistinctSet, HOUR_MS, MINUTE_MS, QuantileSketch, Rollups } from '../../../collector/src/rollups/index.js';
 import { Sessionizer, sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
-import { statsDirect, statsViaRollups } from './stats-helpers.js';
+import { statsDirect, statsViaRollups, statsViaView } from './stats-helpers.js';
 
 const T0 = Date.UTC(2026, 10, 20);
 
@@ -117,6 +117,14 @@ describe('Rollups', () => {
           const sessions = sessionsFromEvents(events);
           const from = T0 + a;
           expect(statsViaRollups(rollups, 's', events, sessions, from, from + len)).toEqual(statsDirect('s', events, sessions, from, from + len));
+          expect(statsViaView(rollups, 's', events, sessions, from, from + len)).toEqual(statsDirect('s', events, sessions, from, from + len));
+          // A late event changes a settled window: the cached merge must not be served stale.
+          const late: StreamEvent = { ...events[0]!, id: 'late', ts: from + Math.floor(len / 2), type: 'pageview', visitor: 'v9' };
+          const withLate = [...events, late];
+          rollups.addEvents([late]);
+          rollups.applySessionChanges(sessionizer.ingest([late]).changes);
+          const sessions2 = sessionsFromEvents(withLate);
+          expect(statsViaView(rollups, 's', withLate, sessions2, from, from + len)).toEqual(statsDirect('s', withLate, sessions2, from, from + len));
           const rebuilt = new Rollups({ clock: () => now });
           rebuilt.rebuild(T0 - DAY_MS, events, sessions);
           expect(statsViaRollups(rebuilt, 's', events, sessions, from, from + len)).toEqual(statsDirect('s', events, sessions, from, from + len));

@@ -16,3 +16,13 @@ export function statsDirect(site: string, events: StreamEvent[], sessions: Sessi
   const inRange = (t: number) => t >= from && t < to;
   return toStats(aggregateOf(events.filter((e) => e.site === site && inRange(e.ts)), sessions.filter((s) => s.site === site && inRange(s.start))), 1000);
 }
+
+/** The cached path of GET /api/stats: `view` (settled merge + recent windows) plus raw edges, combined by toStats. */
+export function statsViaView(rollups: Rollups, site: string, events: StreamEvent[], sessions: SessionSnapshot[], from: number, to: number) {
+  const { base, extra, edges } = rollups.view(site, from, to);
+  for (const edge of edges) {
+    const inEdge = (t: number) => t >= edge.from && t < edge.to;
+    mergeInto(extra, aggregateOf(events.filter((e) => e.site === site && inEdge(e.ts)), sessions.filter((s) => s.site === site && inEdge(s.start))));
+  }
+  return toStats(base, 1000, extra);
+}
