@@ -34,7 +34,7 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
     select(`SELECT e.1 AS kind, e.2 AS key, count() AS with_key, uniqExact(visitor) AS visitors,
       sum(session_count) AS sessions, sum(bounce_count) AS bounces, sum(duration_ms) AS duration_ms
       FROM (${sessions})
-      ARRAY JOIN arrayConcat([(0, '')], arrayMap(x -> (1, x.4), entry_events), arrayMap(x -> (2, x.4), exit_events)) AS e
+      ARRAY JOIN arrayConcat([(0, '')], arrayMap(path -> (1, path), entry_paths), arrayMap(path -> (2, path), exit_paths)) AS e
       GROUP BY kind, key ORDER BY kind, with_key DESC, key LIMIT ${TOP} BY kind`),
     breakdown('path'),
     breakdown('source'),
@@ -73,31 +73,32 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
   };
 }
 
-// One row per visitor with its sessions summarised, in O(events) array operations and without a row per
-// session (a GROUP BY visitor, session cost ~1 GB per million sessions): events sorted by (ts, id_hash)
-// as in the embedded store; a gap over the timeout starts a session; running sums of pageviews and
-// custom events, read at each session's last event, give per-session counts (bounce = 1 pageview, no
-// custom event); the summed in-session gaps are the summed durations; a pageview is its session's entry
-// when it is the session's first pageview, its exit when it is the last.
+// One row per visitor with its sessions summarised in O(events) array operations, never a row per session
+// (a GROUP BY visitor, session needed ~1 GB per million sessions). Lambdas only take aligned arrays as
+// arguments: a lambda that captures another array and indexes it is quadratic in memory on ClickHouse.
+// Events sorted by (ts, id_hash), as in the embedded store; a gap over the timeout starts a session; running
+// sums of pageviews and custom events read at each session's last event give per-session counts (bounce =
+// 1 pageview, no custom event); summed in-session gaps are the summed durations; among the pageviews, a
+// change of session number marks an entry page and the pageview before it an exit page.
 function sessionsSql(range: string): string {
   return `SELECT visitor,
-      arraySort(groupArray((ts, id_hash, type, path))) AS evs,
+      arraySort(groupArray((ts, id_hash, type = 'pageview', type = 'event', if(type = 'pageview', path, '')))) AS evs,
       arrayMap(x -> x.1, evs) AS times,
-      arrayMap(x -> x.3 = 'pageview', evs) AS is_pageview,
+      arrayMap(x -> x.3, evs) AS is_pageview,
       arrayMap((gap, i) -> i = 1 OR gap > ${SESSION_GAP_MS}, arrayDifference(times), arrayEnumerate(times)) AS starts,
-      arrayCumSum(starts) AS session_of,
-      arrayFilter(i -> i = length(times) OR starts[i + 1] = 1, arrayEnumerate(times)) AS ends,
-      arrayCumSum(is_pageview) AS pageviews_so_far,
-      arrayCumSum(arrayMap(x -> x.3 = 'event', evs)) AS events_so_far,
-      arrayMap(i -> pageviews_so_far[i], ends) AS pageviews_at_end,
-      arrayMap(i -> events_so_far[i], ends) AS events_at_end,
-      arrayPushFront(arrayPopBack(pageviews_at_end), 0) AS pageviews_before,
-      arrayPushFront(arrayPopBack(events_at_end), 0) AS events_before,
-      length(ends) AS session_count,
-      arrayCount((pv, pvb, ev, evb) -> pv - pvb = 1 AND ev = evb, pageviews_at_end, pageviews_before, events_at_end, events_before) AS bounce_count,
+      arrayPushBack(arrayPopFront(starts), 1) AS is_end,
+      arrayFilter((n, e) -> e, arrayCumSum(is_pageview), is_end) AS pageviews_at_end,
+      arrayFilter((n, e) -> e, arrayCumSum(arrayMap(x -> x.4, evs)), is_end) AS events_at_end,
+      arrayPopFront(arrayDifference(arrayPushFront(pageviews_at_end, 0))) AS session_pageviews,
+      arrayPopFront(arrayDifference(arrayPushFront(events_at_end, 0))) AS session_events,
+      length(pageviews_at_end) AS session_count,
+      arrayCount((pv, ev) -> pv = 1 AND ev = 0, session_pageviews, session_events) AS bounce_count,
       arraySum(arrayMap((gap, start) -> start ? 0 : gap, arrayDifference(times), starts)) AS duration_ms,
-      arrayFilter((x, i) -> is_pageview[i] AND pageviews_so_far[i] - pageviews_before[session_of[i]] = 1, evs, arrayEnumerate(evs)) AS entry_events,
-      arrayFilter((x, i) -> is_pageview[i] AND pageviews_so_far[i] = pageviews_at_end[session_of[i]], evs, arrayEnumerate(evs)) AS exit_events
+      arrayFilter((n, p) -> p, arrayCumSum(starts), is_pageview) AS pageview_sessions,
+      arrayFilter((x, p) -> p, arrayMap(x -> x.5, evs), is_pageview) AS pageview_paths,
+      arrayMap((d, i) -> i = 1 OR d != 0, arrayDifference(pageview_sessions), arrayEnumerate(pageview_sessions)) AS entry_flags,
+      arrayFilter((path, f) -> f, pageview_paths, entry_flags) AS entry_paths,
+      arrayFilter((path, f) -> f, pageview_paths, arrayPushBack(arrayPopFront(entry_flags), 1)) AS exit_paths
     ${range} GROUP BY visitor`;
 }
 
