@@ -1,6 +1,5 @@
 import type { SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { aggregateOf, mergeInto, type Aggregate } from './aggregate.js';
-import { DistinctSet } from './distinct-set.js';
 import type { Rollups } from './rollups.js';
 import { seriesBuckets, type SeriesInterval } from './series-buckets.js';
 import { toStats, type StatsBody } from './to-stats.js';
@@ -24,20 +23,16 @@ export async function rangeAggregate(rollups: Rollups, site: string, from: numbe
 
 /** Pageviews and distinct visitors of [from, to) (series points): no breakdowns merged. */
 export async function rangeCounts(rollups: Rollups, site: string, from: number, to: number, loadEdge: EdgeLoader): Promise<{ pageviews: number; visitors: number }> {
-  const { cover, windows } = rollups.windowsIn(site, from, to);
-  let pageviews = 0;
-  for (const window of windows) pageviews += window.pageviews;
-  if (cover.edges.length === 0 && windows.length <= 1) return { pageviews, visitors: windows[0]?.visitors.size ?? 0 };
-  const visitors = new DistinctSet();
-  for (const window of windows) visitors.merge(window.visitors);
-  for (const edge of cover.edges) {
+  const view = rollups.visitorView(site, from, to);
+  let pageviews = view.pageviews;
+  for (const edge of view.edges) {
     const raw = await loadEdge(site, edge.from, edge.to);
     for (const event of raw.events) {
-      visitors.add(event.visitor);
+      view.extra.add(event.visitor);
       if (event.type === 'pageview') pageviews++;
     }
   }
-  return { pageviews, visitors: visitors.size };
+  return { pageviews, visitors: view.base.unionSize(view.extra) };
 }
 
 export interface RangeStatsOptions {

@@ -1,7 +1,7 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
 import { coverRange, type RangeCover, type TimeRange, type WindowRef } from './cover-range.js';
-import { visitorFingerprint } from './distinct-set.js';
+import { DistinctSet, visitorFingerprint } from './distinct-set.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
 export interface RollupsOptions {
@@ -22,6 +22,8 @@ export interface RangeQuery extends RangeCover {
 
 /** Cached settled-window merges kept: a 30-day merge can weigh tens of MB, and a dashboard asks for a few ranges. */
 const MERGE_CACHE_ENTRIES = 4;
+/** Members (about 6-8 bytes each) the series' visitor unions may hold in all: ~25 MB. */
+const UNION_CACHE_MEMBERS = 4_000_000;
 
 const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * DAY_MS, [HOUR_MS]: 40 * DAY_MS, [DAY_MS]: 800 * DAY_MS };
 
@@ -39,6 +41,9 @@ export class Rollups {
   private lastPrune = -Infinity;
   /** Merges of settled windows by window list (insertion order = age), checked against versions. */
   private readonly mergeCache = new Map<string, { windows: Aggregate[]; versions: number[]; merged: Aggregate }>();
+  /** Visitor unions of settled windows for series buckets, bounded by their total members. */
+  private readonly unionCache = new Map<string, { windows: Aggregate[]; versions: number[]; set: DistinctSet }>();
+  private unionMembers = 0;
   private lastWindow: Partial<Record<WindowSizeMs, { site: string; start: number; window: Aggregate }>> = {};
 
   constructor(options: RollupsOptions) {
@@ -127,6 +132,50 @@ export class Rollups {
     return { base: this.cachedMerge(key, settled), extra, edges: cover.edges };
   }
 
+  /**
+   * Pageviews and visitors of [from, to) for series points: `base` = union of the settled windows'
+   * visitors (cached like `view`, or the window's own set when there is one), `extra` = the recent
+   * windows' visitors; callers add edge visitors to `extra` and count `base.unionSize(extra)`.
+   */
+  visitorView(site: string, from: number, to: number): { pageviews: number; base: DistinctSet; extra: DistinctSet; edges: TimeRange[] } {
+    const { cover, windows, refs } = this.windowsWithRefs(site, from, to);
+    const settledBefore = Math.floor(this.clock() / HOUR_MS) * HOUR_MS;
+    const settled: Aggregate[] = [];
+    const keyParts: string[] = [site];
+    const extra = new DistinctSet();
+    let pageviews = 0;
+    windows.forEach((window, i) => {
+      const ref = refs[i]!;
+      pageviews += window.pageviews;
+      if (ref.start + ref.sizeMs > settledBefore) extra.merge(window.visitors);
+      else {
+        settled.push(window);
+        keyParts.push(`${ref.sizeMs}:${ref.start}`);
+      }
+    });
+    const base = settled.length === 1 ? settled[0]!.visitors : this.cachedUnion(keyParts.join(','), settled);
+    return { pageviews, base, extra, edges: cover.edges };
+  }
+
+  private cachedUnion(key: string, windows: Aggregate[]): DistinctSet {
+    const hit = this.unionCache.get(key);
+    if (hit && hit.windows.length === windows.length && hit.windows.every((w, i) => w === windows[i] && hit.versions[i] === w.version)) {
+      return hit.set;
+    }
+    const set = new DistinctSet();
+    for (const window of windows) set.merge(window.visitors);
+    if (hit) this.unionMembers -= hit.set.size;
+    this.unionCache.delete(key);
+    this.unionCache.set(key, { windows, versions: windows.map((w) => w.version), set });
+    this.unionMembers += set.size;
+    for (const [oldKey, entry] of this.unionCache) {
+      if (this.unionMembers <= UNION_CACHE_MEMBERS || oldKey === key) break;
+      this.unionCache.delete(oldKey);
+      this.unionMembers -= entry.set.size;
+    }
+    return set;
+  }
+
   private cachedMerge(key: string, windows: Aggregate[]): Aggregate {
     const hit = this.mergeCache.get(key);
     if (hit && hit.windows.length === windows.length && hit.windows.every((w, i) => w === windows[i] && hit.versions[i] === w.version)) {
@@ -167,6 +216,8 @@ export class Rollups {
   rebuild(from: number, events: Iterable<StreamEvent>, sessions: Iterable<SessionSnapshot>): void {
     this.sites.clear();
     this.mergeCache.clear();
+    this.unionCache.clear();
+    this.unionMembers = 0;
     this.lastWindow = {};
     this.coveredFrom = from;
     this.addEvents(events);

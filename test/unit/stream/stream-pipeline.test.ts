@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StreamPipeline } from '../../../collector/src/live/index.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, rangeStats, storeEdgeLoader } from '../../../collector/src/rollups/index.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, rangeStats, seriesBuckets, storeEdgeLoader } from '../../../collector/src/rollups/index.js';
 import { fromStoredEvent, sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
 import { statsDirect, statsViaRollups } from './stats-helpers.js';
 
@@ -103,6 +103,14 @@ describe('StreamPipeline (store -> sessionize -> rollup, as wired in the collect
     expect(body).toEqual(statsDirect('s', store, sessionsFromEvents(store), from, to));
     expect(series.map((p) => p.t)).toEqual(['2026-11-24T15:00:00.000Z', '2026-11-25T15:00:00.000Z', '2026-11-26T15:00:00.000Z']); // JST days; the last holds 5 ms
     expect(series.reduce((n, p) => n + p.pageviews, 0)).toBe(body.totals.pageviews);
+    const buckets = seriesBuckets(from, to, 'day', 'Asia/Tokyo');
+    expect(series.map((p) => p.visitors)).toEqual(buckets.map((b) => new Set(store.filter((e) => e.ts >= b.from && e.ts < b.to).map((e) => e.visitor)).size));
+    // Asked again (cached settled unions), and at hour granularity: same answers as the raw events.
+    const again = await rangeStats(pipeline.rollups, 's', from, to, loadEdge, { interval: 'hour', limit: 1000 });
+    for (const [i, b] of seriesBuckets(from, to, 'hour').entries()) {
+      const inBucket = store.filter((e) => e.ts >= b.from && e.ts < b.to);
+      expect(again.series[i]).toEqual({ t: new Date(b.t).toISOString(), pageviews: inBucket.filter((e) => e.type === 'pageview').length, visitors: new Set(inBucket.map((e) => e.visitor)).size });
+    }
     expect(loads.every(([a, b]) => b - a < HOUR_MS)).toBe(true); // only short edges (+ 30 min look-back) read raw events
   });
 
