@@ -54,7 +54,7 @@ function readEvent(input: ByteReader, strings: string[], previousTs: number, ind
       ? readCompactId(input.take(COMPACT_ID_BYTES, `${where} id`), 0)
       : input.string(`${where} id`, BEACON_LIMITS.maxStringBytes);
   const ts = previousTs + unzigzag(input.varint(`${where} ts`));
-  if (ts < 0) throw new BeaconError('bad-value', `${where}: negative time`);
+  if (ts < 0 || !Number.isSafeInteger(ts)) throw new BeaconError('bad-value', `${where}: negative or unsafe time`);
   const url = str('url');
   const referrer = header & HeaderBit.HasReferrer ? str('referrer') : '';
   const name = header & HeaderBit.HasName ? str('name') : null;
@@ -82,8 +82,11 @@ function readValue(input: ByteReader, tag: number, strings: string[], where: str
       return true;
     case ValueTag.Int:
       return unzigzag(input.varint(where));
-    case ValueTag.Float:
-      return input.float64(where);
+    case ValueTag.Float: {
+      const value = input.float64(where);
+      if (!Number.isFinite(value)) throw new BeaconError('bad-value', `${where}: NaN or infinite number`);
+      return value;
+    }
     default:
       throw new BeaconError('bad-value', `${where}: unknown value tag ${tag}`);
   }

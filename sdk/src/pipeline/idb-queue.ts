@@ -23,12 +23,19 @@ export async function openIdbQueue(site: string, bounds: QueueBounds): Promise<E
     },
   });
 
-  /** Deletes the oldest rows while `shouldDrop` says so; adds them to the dropped counter. */
-  const dropWhile = async (shouldDrop: (event: WireEvent, position: number) => boolean) => {
+  /**
+   * One readwrite transaction: stores `events`, then deletes the oldest rows while `shouldDrop`
+   * says so and adds them to the dropped counter. Transactions on a store run one at a time, so
+   * concurrent puts (from this tab or others) never over-drop.
+   */
+  const write = async (events: WireEvent[], shouldDrop: (event: WireEvent, position: number, count: number) => boolean) => {
     const tx = db.transaction(['events', 'meta'], 'readwrite');
+    const store = tx.objectStore('events');
+    await Promise.all(events.map((event) => store.put(event)));
+    const count = await store.count();
     let removed = 0;
-    let cursor = await tx.objectStore('events').index('ts').openCursor();
-    while (cursor && shouldDrop(cursor.value, removed)) {
+    let cursor = await store.index('ts').openCursor();
+    while (cursor && shouldDrop(cursor.value, removed, count)) {
       await cursor.delete();
       removed++;
       cursor = await cursor.continue();
@@ -42,15 +49,10 @@ export async function openIdbQueue(site: string, bounds: QueueBounds): Promise<E
 
   return {
     persistent: true,
-    async put(events) {
-      const tx = db.transaction('events', 'readwrite');
-      await Promise.all([...events.map((event) => tx.store.put(event)), tx.done]);
-      const excess = (await db.count('events')) - bounds.maxEvents;
-      if (excess > 0) await dropWhile((_, position) => position < excess);
-    },
+    put: (events) => write(events, (_, position, count) => count - position > bounds.maxEvents),
     async peek(limit) {
       const cutoff = bounds.now() - bounds.maxAgeMs;
-      await dropWhile((event) => event.ts < cutoff);
+      await write([], (event) => event.ts < cutoff);
       return db.getAllFromIndex('events', 'ts', null, limit);
     },
     async remove(ids) {

@@ -32,6 +32,7 @@ export class ByteReader {
       value += (b & 127) * scale;
       if (b < 128) {
         if (i > 0 && b === 0) throw new BeaconError('bad-varint', `${what}: overlong varint at offset ${this.offset - 1}`);
+        if (value > Number.MAX_SAFE_INTEGER) throw new BeaconError('bad-varint', `${what}: varint above 2^53 - 1 at offset ${this.offset - 1}`);
         return value;
       }
       scale *= 128;
