@@ -73,32 +73,56 @@ export async function createApp(deps: AppDeps): Promise<App> {
     saltFor: (receivedAt) => deps.salts.saltFor(receivedAt),
   });
 
-  // Dedupe and store run per group, one group at a time: a retry is checked against everything
-  // committed before it, and nothing is acknowledged before its group is durable.
+  // Dedupe and store run per group; up to `maxConcurrentAppends` groups are in flight. A group is
+  // checked against everything committed and against the keys of groups still being written. If it
+  // counted an event as a duplicate of an in-flight group and that group then fails, it fails too
+  // (503), even though its own rows were written: the retry stores exactly what is missing.
+  const inFlight = new Map<Set<bigint>, Promise<void>>();
   const committer = new GroupCommitter<StoredEvent[], IngestResult>({
     windowMs: GROUP_WINDOW_MS,
     maxWeight: GROUP_MAX_EVENTS,
+    maxConcurrent: store.maxConcurrentAppends ?? 1,
     weight: (events) => events.length,
     commit: async (requests) => {
       const started = performance.now();
-      const seenInGroup = new Set<bigint>();
-      const fresh = requests.map((events) => firstOccurrences(deduper, events, seenInGroup)); // dedupe
+      const dependsOn = new Set<Promise<void>>();
+      const known = (key: bigint) => {
+        if (deduper.has(key)) return true;
+        for (const [keys, outcome] of inFlight) {
+          if (keys.has(key)) {
+            dependsOn.add(outcome);
+            return true;
+          }
+        }
+        return false;
+      };
+      const groupKeys = new Set<bigint>();
+      const fresh = requests.map((events) => firstOccurrences(known, events, groupKeys)); // dedupe
       const rows = fresh.flat();
+      const written = store.append(rows); // store (durable)
+      const outcome = written.then(() => {});
+      outcome.catch(() => {});
+      inFlight.set(groupKeys, outcome);
       try {
-        await store.append(rows); // store (durable)
+        await written;
+        for (const row of rows) deduper.add(row.idHash, row.receivedAt);
       } catch (error) {
         metrics.errors.inc({ kind: 'store_write' });
         // Nothing of the group was committed: 503 makes the SDK keep the events and retry.
         if (error instanceof HttpError) throw error;
         console.error(`wisp-collector: store write failed: ${error instanceof Error ? error.message : String(error)}`);
         throw new HttpError(503, 'store_write_failed', 'the store could not write this batch; retry later', { 'retry-after': '1' });
+      } finally {
+        inFlight.delete(groupKeys);
       }
-      for (const row of rows) deduper.add(row.idHash, row.receivedAt);
+      await Promise.all(dependsOn).catch(() => {
+        throw new HttpError(503, 'store_write_failed', 'a write this batch depends on failed; retry later', { 'retry-after': '1' });
+      });
       metrics.groupCommitEvents.observe(rows.length);
       metrics.groupCommitSeconds.observe((performance.now() - started) / 1000);
       for (const listener of listeners) {
         // sessionize -> rollup -> live: the rows are durable already, so a failing listener must
-        // not turn this group's answer into an error (the retry would only find duplicates).
+        // not turn this group's answer into an error.
         try {
           listener(rows);
         } catch (error) {

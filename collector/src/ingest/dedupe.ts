@@ -44,12 +44,16 @@ export class Deduper {
 }
 
 /**
- * The events of one request that are neither stored already nor earlier in the same group
- * (`seenInGroup` collects the group's keys), in order.
+ * The events of one request that are neither `known` (stored, or in a group being written) nor
+ * earlier in the same group (`seenInGroup` collects the group's keys), in order.
  */
-export function firstOccurrences<T extends { idHash: bigint }>(deduper: Deduper, events: readonly T[], seenInGroup: Set<bigint>): T[] {
+export function firstOccurrences<T extends { idHash: bigint }>(
+  known: (key: bigint) => boolean,
+  events: readonly T[],
+  seenInGroup: Set<bigint>,
+): T[] {
   return events.filter((event) => {
-    if (seenInGroup.has(event.idHash) || deduper.has(event.idHash)) return false;
+    if (seenInGroup.has(event.idHash) || known(event.idHash)) return false;
     seenInGroup.add(event.idHash);
     return true;
   });

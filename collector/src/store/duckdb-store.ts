@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Stats, StatsQuery } from '../stats/stats-types.js';
 import { migrate } from './duckdb-migrations.js';
 import { queryStats } from './duckdb-stats.js';
+import { DuckDBWriter } from './duckdb-writer.js';
 import type { IdHashRow, Store, StoredEvent } from './store.js';
 
 /** File name of the embedded database inside WISP_DATA_DIR. */
@@ -16,83 +17,47 @@ export const DUCKDB_FILE = 'wisp.duckdb';
  */
 const DUCKDB_CONFIG = { memory_limit: '256MB', threads: '1' };
 
+/** Appends in flight at once: while one group waits for its COMMIT the next one is written. */
+const WRITERS = 2;
+
 /**
- * The embedded store: one DuckDB file, one connection that appends (the group committer calls
- * `append` one batch at a time) and one that reads.
+ * The embedded store: one DuckDB file, `WRITERS` appending connections (DuckDB appends from several
+ * connections never conflict) and one that reads.
  */
 export class DuckDBStore implements Store {
+  readonly maxConcurrentAppends = WRITERS;
+  private readonly idle: DuckDBWriter[];
+  private readonly waiting: ((writer: DuckDBWriter) => void)[] = [];
+
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection,
+    private readonly writers: DuckDBWriter[],
     private readonly reader: DuckDBConnection,
-    private appender: DuckDBAppender,
   ) {
-    this.begun = this.begin();
+    this.idle = [...writers];
   }
-
-  private begun: Promise<unknown>;
 
   static async open(dataDir: string): Promise<DuckDBStore> {
     const instance = await DuckDBInstance.create(join(dataDir, DUCKDB_FILE), DUCKDB_CONFIG);
-    const writer = await instance.connect();
-    await migrate(writer);
-    const reader = await instance.connect();
-    return new DuckDBStore(instance, writer, reader, await writer.createAppender('events'));
+    const setup = await instance.connect();
+    await migrate(setup);
+    setup.closeSync();
+    const writers: DuckDBWriter[] = [];
+    for (let i = 0; i < WRITERS; i++) writers.push(await DuckDBWriter.open(await instance.connect()));
+    return new DuckDBStore(instance, writers, await instance.connect());
   }
 
-  /**
-   * One transaction per call: the appender's rows join the open transaction and the COMMIT, which
-   * writes and fsyncs the WAL, runs on DuckDB's thread (an appender's own flush would commit, and
-   * fsync, on the event loop). Once this resolves the rows survive kill -9 and power loss.
-   * The next transaction is begun right after each commit, so a group pays one thread round trip
-   * (COMMIT), not two: on a busy machine each round trip waits for the scheduler.
-   */
+  /** One transaction per call on an idle writer; resolves once committed (durable). */
   async append(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const a = this.appender;
+    const writer = this.idle.pop() ?? (await new Promise<DuckDBWriter>((resolve) => this.waiting.push(resolve)));
     try {
-      await this.begun;
-      for (const e of events) {
-        a.appendVarchar(e.site);
-        a.appendUBigInt(e.idHash);
-        a.appendVarchar(e.type);
-        a.appendBigInt(BigInt(e.ts));
-        a.appendBigInt(BigInt(e.receivedAt));
-        a.appendUBigInt(e.visitor);
-        a.appendVarchar(e.path);
-        if (e.name === null) a.appendNull();
-        else a.appendVarchar(e.name);
-        if (e.value === null) a.appendNull();
-        else a.appendDouble(e.value);
-        a.appendVarchar(e.props);
-        a.appendVarchar(e.source);
-        a.appendVarchar(e.utmSource);
-        a.appendVarchar(e.utmMedium);
-        a.appendVarchar(e.utmCampaign);
-        a.appendVarchar(e.country);
-        a.appendVarchar(e.browser);
-        a.appendVarchar(e.os);
-        a.appendVarchar(e.device);
-        a.endRow();
-      }
-      a.flushSync();
-      await this.writer.run('COMMIT');
-    } catch (error) {
-      await this.writer.run('ROLLBACK').catch(() => {});
-      // A failed appender may keep partial rows: drop it so the next group starts clean.
-      discard(a);
-      this.appender = await this.writer.createAppender('events');
-      throw error;
+      await writer.write(events);
     } finally {
-      this.begun = this.begin();
+      const next = this.waiting.shift();
+      if (next) next(writer);
+      else this.idle.push(writer);
     }
-  }
-
-  /** Opens the transaction the next `append` writes into; a failure surfaces in that append. */
-  private begin(): Promise<unknown> {
-    const begun = this.writer.run('BEGIN TRANSACTION');
-    begun.catch(() => {});
-    return begun;
   }
 
   async *scanIdHashes(sinceMs: number): AsyncIterable<readonly IdHashRow[]> {
@@ -112,19 +77,8 @@ export class DuckDBStore implements Store {
   }
 
   async close(): Promise<void> {
-    // The pre-begun transaction is empty: ending it writes nothing.
-    await this.begun.then(() => this.writer.run('COMMIT')).catch(() => {});
-    discard(this.appender);
-    this.writer.closeSync();
+    for (const writer of this.writers) await writer.close();
     this.reader.closeSync();
     this.instance.closeSync();
-  }
-}
-
-function discard(appender: DuckDBAppender): void {
-  try {
-    appender.closeSync();
-  } catch {
-    // already failed or closed; nothing left to flush
   }
 }

@@ -3,6 +3,8 @@ export interface GroupCommitOptions<T, R> {
   windowMs: number;
   /** A group closes early at this many items (sum of `weight`). */
   maxWeight: number;
+  /** Groups whose commits may be in flight at once (default 1). */
+  maxConcurrent?: number;
   /** Writes a whole group at once; returns one result per item, in order. */
   commit: (items: T[]) => Promise<R[]>;
   /** Size of each item for `maxWeight` and the queue depth (e.g. events in a request). */
@@ -16,17 +18,21 @@ interface Pending<T, R> {
 }
 
 /**
- * Group commit: requests arriving within a few ms share one write (one DuckDB commit costs ~1 ms
- * whatever its size), and every request of the group is answered after that write. Groups commit
- * one at a time, in arrival order, so a group sees everything the previous ones wrote.
+ * Group commit: requests arriving within a few ms share one write (a DuckDB commit costs about a
+ * millisecond of CPU whatever its size), and every request of the group is answered after that
+ * write. Up to `maxConcurrent` groups are in flight: while one waits for its COMMIT, the next is
+ * formed and written, so a fixed number of clients is not held up by the commit latency.
  */
 export class GroupCommitter<T, R> {
   private queue: Pending<T, R>[] = [];
   private queuedWeight = 0;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
+  private readonly maxConcurrent: number;
 
-  constructor(private readonly options: GroupCommitOptions<T, R>) {}
+  constructor(private readonly options: GroupCommitOptions<T, R>) {
+    this.maxConcurrent = options.maxConcurrent ?? 1;
+  }
 
   /** Items waiting for a commit, by weight (the store queue depth). */
   get depth(): number {
@@ -37,7 +43,7 @@ export class GroupCommitter<T, R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.queuedWeight += this.options.weight(item);
-      if (this.running) return;
+      if (this.running.size >= this.maxConcurrent) return;
       if (this.queuedWeight >= this.options.maxWeight) this.flushNow();
       else this.timer ??= setTimeout(() => this.flushNow(), this.options.windowMs);
     });
@@ -45,23 +51,25 @@ export class GroupCommitter<T, R> {
 
   /** Commits whatever is queued and waits for every running commit. */
   async drain(): Promise<void> {
-    while (this.running || this.queue.length > 0) {
-      if (!this.running) this.flushNow();
-      await this.running;
+    while (this.running.size > 0 || this.queue.length > 0) {
+      if (this.queue.length > 0 && this.running.size < this.maxConcurrent) this.flushNow();
+      await Promise.race(this.running);
     }
   }
 
   private flushNow(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.queue.length === 0) return;
     const group = this.queue;
     this.queue = [];
     this.queuedWeight = 0;
-    this.running = this.run(group).finally(() => {
-      this.running = undefined;
-      // Requests that arrived during the write form the next group right away.
-      if (this.queue.length > 0) this.flushNow();
+    const run: Promise<void> = this.run(group).finally(() => {
+      this.running.delete(run);
+      // Requests that arrived meanwhile form the next group right away.
+      if (this.queue.length > 0 && this.running.size < this.maxConcurrent) this.flushNow();
     });
+    this.running.add(run);
   }
 
   private async run(group: Pending<T, R>[]): Promise<void> {

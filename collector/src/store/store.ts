@@ -48,8 +48,12 @@ export interface IdHashRow {
  * are whole batches, reads are one aggregate query and a scan of recent dedupe keys.
  */
 export interface Store {
-  /** Appends the events in one write; resolves only once they are durable (survive kill -9). */
+  /**
+   * Appends the events in one write; resolves only once they are durable (survive kill -9). Up to
+   * `maxConcurrentAppends` calls may be in flight at once (default 1: one call at a time).
+   */
   append(events: readonly StoredEvent[]): Promise<void>;
+  readonly maxConcurrentAppends?: number;
   /** Dedupe keys of events received at or after `sinceMs`, in chunks (rebuilds the dedupe index). */
   scanIdHashes(sinceMs: number): AsyncIterable<readonly IdHashRow[]>;
   /** The `GET /api/stats` body for a site and range. */

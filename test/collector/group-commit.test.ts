@@ -1,0 +1,113 @@
+import { describe, expect, test } from 'vitest';
+import { GroupCommitter } from '../../collector/src/store/group-commit.js';
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('GroupCommitter', () => {
+  test('requests within the window share one commit; each gets its own result', async () => {
+    const groups: number[][] = [];
+    const committer = new GroupCommitter<number, number>({
+      windowMs: 2,
+      maxWeight: 100,
+      weight: () => 1,
+      commit: async (items) => {
+        groups.push(items);
+        return items.map((n) => n * 10);
+      },
+    });
+    expect(await Promise.all([committer.submit(1), committer.submit(2), committer.submit(3)])).toEqual([10, 20, 30]);
+    expect(groups).toEqual([[1, 2, 3]]);
+  });
+
+  test('at most maxConcurrent groups in flight; later requests form the next group', async () => {
+    const writes: ReturnType<typeof deferred>[] = [];
+    let inFlight = 0;
+    let maxSeen = 0;
+    const committer = new GroupCommitter<number, number>({
+      windowMs: 1,
+      maxWeight: 100,
+      maxConcurrent: 2,
+      weight: () => 1,
+      commit: async (items) => {
+        inFlight++;
+        maxSeen = Math.max(maxSeen, inFlight);
+        const write = deferred();
+        writes.push(write);
+        await write.promise;
+        inFlight--;
+        return items;
+      },
+    });
+    const results = [committer.submit(1), committer.submit(2)];
+    await tick();
+    results.push(committer.submit(3));
+    await tick();
+    results.push(committer.submit(4)); // both slots busy: waits
+    await tick();
+    expect(writes).toHaveLength(2);
+    writes[1]!.resolve(); // the second group finishes first...
+    writes[0]!.resolve();
+    await tick();
+    expect(writes).toHaveLength(3);
+    writes[2]!.resolve();
+    expect(await Promise.all(results)).toEqual([1, 2, 3, 4]);
+    expect(maxSeen).toBe(2);
+  });
+
+  test('a failed group rejects its own requests only; groups beside and after it commit', async () => {
+    const writes: ReturnType<typeof deferred>[] = [];
+    const committer = new GroupCommitter<string, string>({
+      windowMs: 1,
+      maxWeight: 100,
+      maxConcurrent: 2,
+      weight: () => 1,
+      commit: async (items) => {
+        const write = deferred();
+        writes.push(write);
+        await write.promise;
+        return items;
+      },
+    });
+    const first = committer.submit('a');
+    await tick();
+    const second = committer.submit('b');
+    await tick();
+    writes[0]!.reject(new Error('disk full'));
+    writes[1]!.resolve();
+    await expect(first).rejects.toThrow('disk full');
+    expect(await second).toBe('b');
+    const third = committer.submit('c');
+    await tick();
+    writes[2]!.resolve();
+    expect(await third).toBe('c');
+    await committer.drain();
+  });
+
+  test('drain waits for queued and running groups', async () => {
+    let committed = 0;
+    const committer = new GroupCommitter<number, number>({
+      windowMs: 50,
+      maxWeight: 100,
+      weight: () => 1,
+      commit: async (items) => {
+        await tick();
+        committed += items.length;
+        return items;
+      },
+    });
+    void committer.submit(1);
+    void committer.submit(2);
+    await committer.drain();
+    expect(committed).toBe(2);
+  });
+});
