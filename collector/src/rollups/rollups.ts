@@ -2,6 +2,7 @@ import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sess
 import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
 import { coverRange, type RangeCover, type TimeRange, type WindowRef } from './cover-range.js';
 import { DistinctSet, visitorFingerprint } from './distinct-set.js';
+import { VersionedCache } from './versioned-cache.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
 export interface RollupsOptions {
@@ -20,11 +21,6 @@ export interface RangeQuery extends RangeCover {
   aggregate: Aggregate;
 }
 
-/** Cached settled-window merges kept: a 30-day merge can weigh tens of MB, and a dashboard asks for a few ranges. */
-const MERGE_CACHE_ENTRIES = 4;
-/** Members (about 6-8 bytes each) the series' visitor unions may hold in all: ~25 MB. */
-const UNION_CACHE_MEMBERS = 4_000_000;
-
 const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * DAY_MS, [HOUR_MS]: 40 * DAY_MS, [DAY_MS]: 800 * DAY_MS };
 
 /**
@@ -39,11 +35,10 @@ export class Rollups {
   private coveredFrom: number;
   private readonly sites = new Map<string, Map<WindowSizeMs, Map<number, Aggregate>>>();
   private lastPrune = -Infinity;
-  /** Merges of settled windows by window list (insertion order = age), checked against versions. */
-  private readonly mergeCache = new Map<string, { windows: Aggregate[]; versions: number[]; merged: Aggregate }>();
-  /** Visitor unions of settled windows for series buckets, bounded by their total members. */
-  private readonly unionCache = new Map<string, { windows: Aggregate[]; versions: number[]; set: DistinctSet }>();
-  private unionMembers = 0;
+  /** Merges of settled windows for `view` (a 30-day merge can weigh tens of MB: keep a few). */
+  private readonly mergeCache = new VersionedCache<Aggregate>({ maxEntries: 4 });
+  /** Visitor unions of settled windows for series points: ~4M members (~25 MB) in all. */
+  private readonly unionCache = new VersionedCache<DistinctSet>({ maxWeight: 4_000_000, weigh: (set) => set.size });
   private lastWindow: Partial<Record<WindowSizeMs, { site: string; start: number; window: Aggregate }>> = {};
 
   constructor(options: RollupsOptions) {
@@ -115,21 +110,15 @@ export class Rollups {
    * then `toStats(base, limit, extra)`.
    */
   view(site: string, from: number, to: number): { base: Aggregate; extra: Aggregate; edges: TimeRange[] } {
-    const { cover, windows, refs } = this.windowsWithRefs(site, from, to);
-    const settledBefore = Math.floor(this.clock() / HOUR_MS) * HOUR_MS;
-    const settled: Aggregate[] = [];
-    const keyParts: string[] = [site];
+    const { key, settled, recent, edges } = this.split(site, from, to);
     const extra = emptyAggregate();
-    windows.forEach((window, i) => {
-      const ref = refs[i]!;
-      if (ref.start + ref.sizeMs > settledBefore) mergeInto(extra, window);
-      else {
-        settled.push(window);
-        keyParts.push(`${ref.sizeMs}:${ref.start}`);
-      }
+    for (const window of recent) mergeInto(extra, window);
+    const base = this.mergeCache.get(key, settled, () => {
+      const merged = emptyAggregate();
+      for (const window of settled) mergeInto(merged, window);
+      return merged;
     });
-    const key = keyParts.join(',');
-    return { base: this.cachedMerge(key, settled), extra, edges: cover.edges };
+    return { base, extra, edges };
   }
 
   /**
@@ -138,55 +127,35 @@ export class Rollups {
    * windows' visitors; callers add edge visitors to `extra` and count `base.unionSize(extra)`.
    */
   visitorView(site: string, from: number, to: number): { pageviews: number; base: DistinctSet; extra: DistinctSet; edges: TimeRange[] } {
+    const { key, settled, recent, edges } = this.split(site, from, to);
+    let pageviews = 0;
+    for (const window of [...settled, ...recent]) pageviews += window.pageviews;
+    const extra = new DistinctSet();
+    for (const window of recent) extra.merge(window.visitors);
+    const base = settled.length === 1 ? settled[0]!.visitors : this.unionCache.get(key, settled, () => {
+      const union = new DistinctSet();
+      for (const window of settled) union.merge(window.visitors);
+      return union;
+    });
+    return { pageviews, base, extra, edges };
+  }
+
+  /** Windows of a range split into settled (ended before the current hour; with a cache key) and recent. */
+  private split(site: string, from: number, to: number): { key: string; settled: Aggregate[]; recent: Aggregate[]; edges: TimeRange[] } {
     const { cover, windows, refs } = this.windowsWithRefs(site, from, to);
     const settledBefore = Math.floor(this.clock() / HOUR_MS) * HOUR_MS;
+    const keyParts = [site];
     const settled: Aggregate[] = [];
-    const keyParts: string[] = [site];
-    const extra = new DistinctSet();
-    let pageviews = 0;
+    const recent: Aggregate[] = [];
     windows.forEach((window, i) => {
       const ref = refs[i]!;
-      pageviews += window.pageviews;
-      if (ref.start + ref.sizeMs > settledBefore) extra.merge(window.visitors);
+      if (ref.start + ref.sizeMs > settledBefore) recent.push(window);
       else {
         settled.push(window);
         keyParts.push(`${ref.sizeMs}:${ref.start}`);
       }
     });
-    const base = settled.length === 1 ? settled[0]!.visitors : this.cachedUnion(keyParts.join(','), settled);
-    return { pageviews, base, extra, edges: cover.edges };
-  }
-
-  private cachedUnion(key: string, windows: Aggregate[]): DistinctSet {
-    const hit = this.unionCache.get(key);
-    if (hit && hit.windows.length === windows.length && hit.windows.every((w, i) => w === windows[i] && hit.versions[i] === w.version)) {
-      return hit.set;
-    }
-    const set = new DistinctSet();
-    for (const window of windows) set.merge(window.visitors);
-    if (hit) this.unionMembers -= hit.set.size;
-    this.unionCache.delete(key);
-    this.unionCache.set(key, { windows, versions: windows.map((w) => w.version), set });
-    this.unionMembers += set.size;
-    for (const [oldKey, entry] of this.unionCache) {
-      if (this.unionMembers <= UNION_CACHE_MEMBERS || oldKey === key) break;
-      this.unionCache.delete(oldKey);
-      this.unionMembers -= entry.set.size;
-    }
-    return set;
-  }
-
-  private cachedMerge(key: string, windows: Aggregate[]): Aggregate {
-    const hit = this.mergeCache.get(key);
-    if (hit && hit.windows.length === windows.length && hit.windows.every((w, i) => w === windows[i] && hit.versions[i] === w.version)) {
-      return hit.merged;
-    }
-    const merged = emptyAggregate();
-    for (const window of windows) mergeInto(merged, window);
-    this.mergeCache.delete(key);
-    this.mergeCache.set(key, { windows, versions: windows.map((w) => w.version), merged });
-    if (this.mergeCache.size > MERGE_CACHE_ENTRIES) this.mergeCache.delete(this.mergeCache.keys().next().value!);
-    return merged;
+    return { key: keyParts.join(','), settled, recent, edges: cover.edges };
   }
 
   private windowsWithRefs(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
@@ -217,7 +186,6 @@ export class Rollups {
     this.sites.clear();
     this.mergeCache.clear();
     this.unionCache.clear();
-    this.unionMembers = 0;
     this.lastWindow = {};
     this.coveredFrom = from;
     this.addEvents(events);
