@@ -50,7 +50,7 @@ test('the collector going down is reported and the numbers stay', async ({ page 
   await waitForStats(own.url, own.token, SITE, (s) => s.totals.pageviews === 1);
   await page.goto(`${own.url}/?token=${own.token}&site=${SITE}`);
   await expect(page.locator('#kpi-pageviews .value')).toHaveAttribute('data-value', '1');
-  await own.stop();
+  await own.kill(); // a crash, the harshest way to go down
   await page.locator('#range-picker label', { hasText: '30 days' }).click();
   await expect(page.locator('#notice')).toContainText('cannot be reached');
   await expect(page.locator('body')).toHaveAttribute('data-state', 'down');
