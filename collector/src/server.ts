@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CollectorConfig } from './config.js';
 import type { Handler } from './http/handler.js';
-import { HttpError } from './http/http-error.js';
 import { Router } from './http/router.js';
 import { jsonResponse } from './http/json-response.js';
 import { createAnonymizer } from './ingest/anonymize.js';
@@ -11,7 +10,7 @@ import { botReason } from './ingest/bots.js';
 import type { SaltSource } from './ingest/daily-salts.js';
 import { decodeBeaconBody } from './ingest/decode-beacon.js';
 import { decodeJson } from './ingest/decode-json.js';
-import { Deduper, firstOccurrences } from './ingest/dedupe.js';
+import { Deduper } from './ingest/dedupe.js';
 import type { CountryLookup } from './ingest/geo.js';
 import type { Sender } from './ingest/ingest-types.js';
 import { RateLimiter } from './ingest/rate-limit.js';
@@ -23,7 +22,9 @@ import { metricsRoute } from './routes/metrics-route.js';
 import { statsRoute } from './routes/stats-route.js';
 import { dashboardHandler } from './static/dashboard-handler.js';
 import { serveDirectory } from './static/serve-directory.js';
+import { createGroupCommit } from './store/commit-group.js';
 import { GroupCommitter } from './store/group-commit.js';
+import type { StoredListener } from './store/commit-group.js';
 import type { Store, StoredEvent } from './store/store.js';
 import type { WispSdk } from './wisp-sdk.js';
 
@@ -37,8 +38,7 @@ export interface AppDeps {
   metrics: CollectorMetrics;
 }
 
-/** Called with every group of newly stored events (sessionizer, rollups, live feed). */
-export type StoredListener = (events: readonly StoredEvent[]) => void;
+export type { StoredListener } from './store/commit-group.js';
 
 export interface App {
   handler: Handler;
@@ -73,70 +73,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     saltFor: (receivedAt) => deps.salts.saltFor(receivedAt),
   });
 
-  // Dedupe and store run per group; up to `maxConcurrentAppends` groups are in flight. A group is
-  // checked against everything committed and against the keys of groups still being written. If it
-  // counted an event as a duplicate of an in-flight group and that group then fails, it fails too
-  // (503), even though its own rows were written: the retry stores exactly what is missing.
-  const inFlight = new Map<Set<bigint>, Promise<void>>();
   const committer = new GroupCommitter<StoredEvent[], IngestResult>({
     windowMs: GROUP_WINDOW_MS,
     maxWeight: GROUP_MAX_EVENTS,
     maxConcurrent: store.maxConcurrentAppends ?? 1,
     weight: (events) => events.length,
-    commit: async (requests) => {
-      const started = performance.now();
-      const dependsOn = new Set<Promise<void>>();
-      const known = (key: bigint) => {
-        if (deduper.has(key)) return true;
-        for (const [keys, outcome] of inFlight) {
-          if (keys.has(key)) {
-            dependsOn.add(outcome);
-            return true;
-          }
-        }
-        return false;
-      };
-      const groupKeys = new Set<bigint>();
-      const fresh = requests.map((events) => firstOccurrences(known, events, groupKeys)); // dedupe
-      const rows = fresh.flat();
-      const written = store.append(rows); // store (durable)
-      const outcome = written.then(() => {});
-      outcome.catch(() => {});
-      inFlight.set(groupKeys, outcome);
-      try {
-        await written;
-        for (const row of rows) deduper.add(row.idHash, row.receivedAt);
-      } catch (error) {
-        metrics.errors.inc({ kind: 'store_write' });
-        // Nothing of the group was committed: 503 makes the SDK keep the events and retry.
-        if (error instanceof HttpError) throw error;
-        console.error(`wisp-collector: store write failed: ${error instanceof Error ? error.message : String(error)}`);
-        throw new HttpError(503, 'store_write_failed', 'the store could not write this batch; retry later', { 'retry-after': '1' });
-      } finally {
-        inFlight.delete(groupKeys);
-      }
-      await Promise.all(dependsOn).catch(() => {
-        throw new HttpError(503, 'store_write_failed', 'a write this batch depends on failed; retry later', { 'retry-after': '1' });
-      });
-      metrics.groupCommitEvents.observe(rows.length);
-      metrics.groupCommitSeconds.observe((performance.now() - started) / 1000);
-      for (const listener of listeners) {
-        // sessionize -> rollup -> live: the rows are durable already, so a failing listener must
-        // not turn this group's answer into an error.
-        try {
-          listener(rows);
-        } catch (error) {
-          metrics.errors.inc({ kind: 'listener' });
-          console.error(`wisp-collector: stored-events listener failed: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-      return requests.map((events, i) => {
-        const accepted = fresh[i]!.length;
-        metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted);
-        metrics.events.inc({ outcome: 'duplicate', reason: '' }, events.length - accepted);
-        return { accepted, duplicates: events.length - accepted };
-      });
-    },
+    commit: createGroupCommit({ deduper, store, metrics, listeners }), // dedupe -> store -> listeners
   });
 
   const ingest = async (decoded: unknown, sender: Sender): Promise<IngestResult> => {

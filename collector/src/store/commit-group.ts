@@ -1,0 +1,86 @@
+import { HttpError } from '../http/http-error.js';
+import { firstOccurrences, type Deduper } from '../ingest/dedupe.js';
+import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import type { IngestResult } from '../routes/ingest-route.js';
+import type { Store, StoredEvent } from './store.js';
+
+/** Called with every group of newly stored events (sessionizer, rollups, live feed). */
+export type StoredListener = (events: readonly StoredEvent[]) => void;
+
+export interface GroupCommitDeps {
+  deduper: Deduper;
+  store: Store;
+  metrics: CollectorMetrics;
+  /** Read at every commit, so listeners added later are called too. */
+  listeners: readonly StoredListener[];
+}
+
+function storeFailed(detail: string): HttpError {
+  return new HttpError(503, 'store_write_failed', detail, { 'retry-after': '1' });
+}
+
+/**
+ * The commit step of a group of requests: dedupe -> store -> listeners, then one result per request.
+ * Up to `maxConcurrentAppends` groups run at once. A group is checked against everything committed
+ * and against the keys of groups still being written; if it counted an event as a duplicate of an
+ * in-flight group and that group then fails, it fails too (503), even though its own rows were
+ * written: the sender's retry then stores exactly what is missing. Nothing of a failed write is
+ * committed, so its requests get 503 and are retried.
+ */
+export function createGroupCommit(deps: GroupCommitDeps): (requests: StoredEvent[][]) => Promise<IngestResult[]> {
+  const { deduper, store, metrics } = deps;
+  const inFlight = new Map<Set<bigint>, Promise<void>>();
+
+  return async (requests) => {
+    const started = performance.now();
+    const dependsOn = new Set<Promise<void>>();
+    const known = (key: bigint) => {
+      if (deduper.has(key)) return true;
+      for (const [keys, outcome] of inFlight) {
+        if (keys.has(key)) {
+          dependsOn.add(outcome);
+          return true;
+        }
+      }
+      return false;
+    };
+    const groupKeys = new Set<bigint>();
+    const fresh = requests.map((events) => firstOccurrences(known, events, groupKeys));
+    const rows = fresh.flat();
+    const written = store.append(rows);
+    const outcome = written.then(() => {});
+    outcome.catch(() => {});
+    inFlight.set(groupKeys, outcome);
+    try {
+      await written;
+      for (const row of rows) deduper.add(row.idHash, row.receivedAt);
+    } catch (error) {
+      metrics.errors.inc({ kind: 'store_write' });
+      if (error instanceof HttpError) throw error;
+      console.error(`wisp-collector: store write failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw storeFailed('the store could not write this batch; retry later');
+    } finally {
+      inFlight.delete(groupKeys);
+    }
+    await Promise.all(dependsOn).catch(() => {
+      throw storeFailed('a write this batch depends on failed; retry later');
+    });
+    metrics.groupCommitEvents.observe(rows.length);
+    metrics.groupCommitSeconds.observe((performance.now() - started) / 1000);
+    for (const listener of deps.listeners) {
+      // The rows are durable already, so a failing listener must not turn the answer into an error.
+      try {
+        listener(rows);
+      } catch (error) {
+        metrics.errors.inc({ kind: 'listener' });
+        console.error(`wisp-collector: stored-events listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return requests.map((events, i) => {
+      const accepted = fresh[i]!.length;
+      metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted);
+      metrics.events.inc({ outcome: 'duplicate', reason: '' }, events.length - accepted);
+      return { accepted, duplicates: events.length - accepted };
+    });
+  };
+}
