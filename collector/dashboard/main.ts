@@ -116,6 +116,9 @@ async function load(showPlaceholders: boolean): Promise<void> {
   } catch (error) {
     if (controller.signal.aborted) return;
     if (error instanceof ApiError && error.kind === 'unauthorized') {
+      // A refused token is dropped, so a reload asks for a new one instead of failing again.
+      forgetToken();
+      token = null;
       stopLive();
       showSignIn(true, 'That token was not accepted. Paste the current one.');
     } else {
