@@ -65,8 +65,18 @@ function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: Abort
 async function send(response: Response, res: ServerResponse): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => (headers[key] = value));
+  if (!response.body) {
+    res.writeHead(response.status, headers);
+    return void res.end();
+  }
+  // Event streams are written as they come; anything else is one write with a Content-Length.
+  if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    const body = Buffer.from(await response.arrayBuffer());
+    headers['content-length'] = String(body.length);
+    res.writeHead(response.status, headers);
+    return void res.end(body);
+  }
   res.writeHead(response.status, headers);
-  if (!response.body) return void res.end();
   const reader = response.body.getReader();
   // Streams (SSE) end when the client goes away; cancelling runs the stream's cleanup.
   res.on('close', () => void reader.cancel().catch(() => {}));
