@@ -70,7 +70,7 @@ export function encodeBeacon(batch: WireBatch): Uint8Array {
         varint(table.get(value)!);
       } else if (typeof value === 'boolean') {
         varint(keyBits + (value ? ValueTag.True : ValueTag.False));
-      } else if (Number.isSafeInteger(value)) {
+      } else if (Number.isSafeInteger(value) && Math.abs(value) < 2 ** 52) { // zigzag stays a safe integer; larger ones go as f64
         varint(keyBits + ValueTag.Int);
         varint(zigzag(value));
       } else if (Number.isFinite(value)) {
