@@ -31,10 +31,16 @@ const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 
 function runSuite(label, command, commandArgs, env) {
   console.log(`\n=== ${label}: ${command} ${commandArgs.join(' ')} (${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')})`);
   const started = Date.now();
-  const result = spawnSync(command, commandArgs, { cwd: root, env: { ...process.env, CI: '1', ...env }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  const output = `${result.stdout}\n${result.stderr}`;
-  const figures = output.split('\n').filter((line) => /^(beacon decoder fuzz|http fuzz|exactly once|tracked before navigation):/.test(line.trim())).map((l) => l.trim());
-  const summary = output.split('\n').filter((line) => /Tests\s|passed|failed/.test(line)).slice(-3).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim());
+  const result = spawnSync(command, commandArgs, {
+    cwd: root,
+    env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').trim());
+  const figures = lines.filter((line) => /^(beacon decoder fuzz|http fuzz|exactly once|after outage|outage|tracked before navigation):/.test(line));
+  const failures = lines.filter((line) => /^(FAIL|Counterexample:|Error: Property failed)/.test(line)).slice(0, 6);
+  const summary = [...failures, ...lines.filter((line) => /^Tests\s|^\d+ (passed|failed|flaky|skipped)/.test(line)).slice(-3)];
   console.log([...figures, ...summary].join('\n'));
   return { label, ok: result.status === 0, seconds: Math.round((Date.now() - started) / 1000), figures, summary };
 }
@@ -150,7 +156,11 @@ async function main() {
   const firstHalf = p99s.slice(0, Math.ceil(p99s.length / 2));
   const secondHalf = p99s.slice(Math.ceil(p99s.length / 2));
   const inFlight = load.windows.length * 8 * 50;
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const median = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length / 2;
+    return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
   const lines = [
     '## Soak',
     '',

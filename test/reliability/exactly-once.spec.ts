@@ -121,6 +121,52 @@ test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, re
   expect(injected).toBeGreaterThan(0);
 });
 
+test('events queued during a long outage survive closing every tab and are delivered once by a later tab', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const dataDir = tempDataDir();
+  const collector = await spawnCollector({ env: { WISP_RATE_LIMIT: '0' }, dataDir });
+  const proxy = await startFaultProxy({ target: collector.url });
+  const site = await startSiteServer({ site: SITE, endpoint: `${proxy.url}/api/e`, autoPageviews: false, vitals: false, errors: false, flushIntervalMs: 500 });
+  const context = await browser.newContext({ userAgent: CHROME_UA });
+  const tracked: string[] = [];
+  try {
+    proxy.down(true); // the network is gone: every send fails, the queue holds everything
+    for (let tab = 0; tab < 3; tab++) {
+      const page = await context.newPage();
+      await page.goto(site.url);
+      await page.waitForFunction(() => (window as unknown as SiteWindow).wispReady === true);
+      const names = Array.from({ length: 10 }, (_, i) => `off_t${tab}_e${i}`);
+      tracked.push(...names);
+      await page.evaluate((list) => list.forEach((name) => (window as unknown as SiteWindow).wisp.track(name)), names);
+      await sleep(1_000); // persisted, and retried against the dead network with backoff
+      await page.close({ runBeforeUnload: true });
+    }
+    const failedAttempts = proxy.counts.reset;
+    proxy.down(false);
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await page.waitForFunction(() => (window as unknown as SiteWindow).wispReady === true);
+    let queued = Infinity;
+    for (let attempt = 0; attempt < 30 && queued > 0; attempt++) {
+      queued = (await page.evaluate(() => (window as unknown as SiteWindow).wisp.flush())).queued;
+      if (queued > 0) await sleep(300);
+    }
+    expect(queued).toBe(0);
+    console.log(`outage: ${failedAttempts} sends failed while down, then delivered by a new tab`);
+  } finally {
+    await context.close();
+    await collector.stop();
+    await proxy.close();
+    await site.close();
+  }
+  const counted = await countedByName(dataDir);
+  const lost = tracked.filter((name) => !counted.has(name));
+  const duplicated = [...counted.values()].reduce((n, c) => n + c - 1, 0);
+  console.log(`after outage: tracked ${tracked.length}, counted ${counted.size}, duplicated ${duplicated}, lost ${lost.length}`);
+  expect(lost).toEqual([]);
+  expect(duplicated).toBe(0);
+});
+
 // BUG (sdk/src/loader/outbox.ts + sdk/src/bridge/index.ts): an event tracked less than ~30-200 ms
 // before the page goes away is lost: 25 of 25 with navigation in the next task (also 25/25 at 30 ms;
 // at 200 ms only the first page's, whose worker was still starting; none at 1 s). `track()` pushes to

@@ -30,9 +30,12 @@ function decodeOrReject(bytes: Uint8Array): void {
   for (const event of batch.events) {
     expect(TYPES.has(event.type)).toBe(true);
     expect(typeof event.id).toBe('string');
-    expect(Number.isFinite(event.ts) && event.ts >= 0).toBe(true);
+    expect(Number.isSafeInteger(event.ts) && event.ts >= 0).toBe(true);
     expect(Object.keys(event.props).length).toBeLessThanOrEqual(BEACON_LIMITS.maxProps);
-    for (const value of Object.values(event.props)) expect(['string', 'number', 'boolean']).toContain(typeof value);
+    for (const value of Object.values(event.props)) {
+      expect(['string', 'number', 'boolean']).toContain(typeof value);
+      if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+    }
   }
 }
 
