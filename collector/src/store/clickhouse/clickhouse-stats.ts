@@ -6,6 +6,7 @@ import { integerLiteral, stringLiteral } from './sql-literal.js';
 export type SelectRows = (sql: string) => Promise<Record<string, unknown>[]>;
 
 const TOP = 100;
+const BREAKDOWNS = ['path', 'source', 'utm_source', 'utm_medium', 'utm_campaign', 'country', 'browser', 'os', 'device'] as const;
 
 /**
  * `GET /api/stats` over the ClickHouse `events` table, with the embedded store's definitions
@@ -14,19 +15,16 @@ const TOP = 100;
  * Every read goes through FINAL so rows repeated by a retried insert are counted once.
  */
 export async function queryClickHouseStats(select: SelectRows, database: string, query: StatsQuery): Promise<Stats> {
-  const range = `FROM ${database}.events FINAL WHERE site = ${stringLiteral(query.site)}
+  const table = `FROM ${database}.events FINAL`;
+  const inRange = `WHERE site = ${stringLiteral(query.site)}
     AND day BETWEEN ${dayLiteral(query.from)} AND ${dayLiteral(query.to)}
     AND ts >= ${integerLiteral(query.from)} AND ts < ${integerLiteral(query.to)}`;
+  const range = `${table} ${inRange}`;
   const sessions = sessionsSql(range);
-
-  const breakdown = (column: string) =>
-    select(`SELECT ${column} AS key, count() AS pageviews, uniqExact(visitor) AS visitors ${range}
-      AND type = 'pageview' AND ${column} != '' GROUP BY key ORDER BY pageviews DESC, key LIMIT ${TOP}`).then(toBreakdown);
   const counts = (type: string) =>
     select(`SELECT name AS key, count() AS count, uniqExact(visitor) AS visitors ${range}
       AND type = '${type}' GROUP BY key ORDER BY count DESC, key LIMIT ${TOP}`).then(toCounts);
-  const [eventTotals, sessionRows, pages, referrers, utmSources, utmMediums, utmCampaigns,
-    countries, browsers, os, devices, events, errors, vitals, series] = await Promise.all([
+  const [eventTotals, sessionRows, breakdownRows, events, errors, vitals, series] = await Promise.all([
     select(`SELECT countIf(type = 'pageview') AS pageviews, uniqExact(visitor) AS visitors,
       countIf(type = 'event') AS events ${range}`),
     // Sessions are the costly part: cut once per request; each visitor yields one "all sessions" row
@@ -36,15 +34,11 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
       FROM (${sessions})
       ARRAY JOIN arrayConcat([(0, '')], arrayMap(path -> (1, path), entry_paths), arrayMap(path -> (2, path), exit_paths)) AS e
       GROUP BY kind, key ORDER BY kind, with_key DESC, key LIMIT ${TOP} BY kind`),
-    breakdown('path'),
-    breakdown('source'),
-    breakdown('utm_source'),
-    breakdown('utm_medium'),
-    breakdown('utm_campaign'),
-    breakdown('country'),
-    breakdown('browser'),
-    breakdown('os'),
-    breakdown('device'),
+    // All breakdowns in one scan: each pageview fans out to one (dimension, key) row per dimension.
+    select(`SELECT d.1 AS dimension, d.2 AS key, count() AS pageviews, uniqExact(visitor) AS visitors ${table}
+      ARRAY JOIN [${BREAKDOWNS.map((column, i) => `(${i}, ${column})`).join(', ')}] AS d
+      ${inRange} AND type = 'pageview' AND key != ''
+      GROUP BY dimension, key ORDER BY dimension, pageviews DESC, key LIMIT ${TOP} BY dimension`),
     counts('event'),
     counts('error'),
     select(`SELECT name AS key, quantile(0.75)(assumeNotNull(value)) AS p75, count() AS count ${range}
@@ -54,6 +48,8 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
   const e = eventTotals[0] ?? {};
   const all = sessionRows.find((row) => num(row.kind) === 0) ?? {};
   const sessionCount = num(all.sessions);
+  const breakdown = (column: (typeof BREAKDOWNS)[number]) =>
+    toBreakdown(breakdownRows.filter((row) => num(row.dimension) === BREAKDOWNS.indexOf(column)));
   const sessionPages = (kind: number) =>
     sessionRows.filter((row) => num(row.kind) === kind).map((row) => ({ key: String(row.key), pageviews: num(row.with_key), visitors: num(row.visitors) }));
   return {
@@ -68,8 +64,18 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
       bounceRate: sessionCount === 0 ? 0 : num(all.bounces) / sessionCount,
       avgSessionSeconds: sessionCount === 0 ? 0 : num(all.duration_ms) / sessionCount / 1000,
     },
-    pages, entryPages: sessionPages(1), exitPages: sessionPages(2), referrers, utmSources, utmMediums, utmCampaigns,
-    countries, browsers, os, devices, events, errors, vitals, series,
+    pages: breakdown('path'),
+    entryPages: sessionPages(1),
+    exitPages: sessionPages(2),
+    referrers: breakdown('source'),
+    utmSources: breakdown('utm_source'),
+    utmMediums: breakdown('utm_medium'),
+    utmCampaigns: breakdown('utm_campaign'),
+    countries: breakdown('country'),
+    browsers: breakdown('browser'),
+    os: breakdown('os'),
+    devices: breakdown('device'),
+    events, errors, vitals, series,
   };
 }
 
