@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CollectorConfig } from './config.js';
+import { errorResponse } from './http/error-response.js';
 import type { Handler } from './http/handler.js';
+import { HttpError } from './http/http-error.js';
 import { Router } from './http/router.js';
 import { jsonResponse } from './http/json-response.js';
 import { createAnonymizer } from './ingest/anonymize.js';
@@ -36,11 +38,14 @@ export interface AppDeps {
   country: CountryLookup;
   salts: SaltSource;
   metrics: CollectorMetrics;
+  /** Errors that are bugs or outages (500); must not log request data. Default: log the message. */
+  onUnexpected?: (error: unknown) => void;
 }
 
 export type { StoredListener } from './store/commit-group.js';
 
 export interface App {
+  /** Request -> Response for every route; never throws (errors become 4xx/5xx answers). */
   handler: Handler;
   /** Subscribes a later pipeline stage to durable events. */
   onStored(listener: StoredListener): void;
@@ -60,6 +65,8 @@ const GROUP_MAX_EVENTS = 5000;
  */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store, sdk, metrics } = deps;
+  const onUnexpected =
+    deps.onUnexpected ?? ((error: unknown) => console.error(`wisp-collector: internal error: ${error instanceof Error ? error.message : String(error)}`));
   const listeners: StoredListener[] = [];
   const rateLimiter = new RateLimiter(config.rateLimitPerSecond);
   const deduper = new Deduper();
@@ -113,13 +120,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (config.demo) fallbacks.on('GET', '/demo/*', serveDirectory(join(here, '../../demo'), { prefix: '/demo/' }));
   fallbacks.on('GET', '/*', dashboardHandler(join(here, 'dashboard')));
 
+  const routes: Handler = async (request, context) => {
+    try {
+      return await router.handle(request, context);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status !== 404) throw error;
+      return fallbacks.handle(request, context);
+    }
+  };
   return {
+    // The one error handler: every route's HttpError becomes its answer; anything else a 500.
     handler: async (request, context) => {
       try {
-        return await router.handle(request, context);
+        return await routes(request, context);
       } catch (error) {
-        if ((error as { status?: number }).status !== 404) throw error;
-        return fallbacks.handle(request, context);
+        return errorResponse(error, onUnexpected);
       }
     },
     onStored: (listener) => void listeners.push(listener),

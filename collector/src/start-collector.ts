@@ -71,18 +71,15 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
     loadWispSdk(),
     openCountryLookup(),
   ]);
-  const app = await createApp({ config, token, store, sdk, country, salts, metrics });
+  // Never log the request: only the error's message.
+  const onUnexpected = (error: unknown) => {
+    metrics.errors.inc({ kind: 'unexpected' });
+    console.error(`wisp-collector: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const app = await createApp({ config, token, store, sdk, country, salts, metrics, onUnexpected });
   const server = createServer(
     { keepAliveTimeout: 65_000, requestTimeout: 30_000 },
-    nodeAdapter(app.handler, {
-      maxBodyBytes: LIMITS.maxBodyBytes,
-      trustProxy: config.trustProxy,
-      // Never log the request: only the error's kind and message.
-      onUnexpected: (error) => {
-        metrics.errors.inc({ kind: 'unexpected' });
-        console.error(`wisp-collector: internal error: ${error instanceof Error ? error.message : String(error)}`);
-      },
-    }),
+    nodeAdapter(app.handler, { maxBodyBytes: LIMITS.maxBodyBytes, trustProxy: config.trustProxy, onUnexpected }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
