@@ -44,7 +44,7 @@ function readBody(request: IncomingMessage, maxBodyBytes: number): Promise<Buffe
  * header is the client's to choose and may be no valid authority); methods undici refuses (TRACE,
  * TRACK, CONNECT) and other invalid input become 4xx instead of a TypeError.
  */
-function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: AbortSignal): Request {
+function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: AbortSignal | undefined): Request {
   const headers = new Headers();
   try {
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
@@ -91,18 +91,19 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 /**
  * Runs a `Request -> Response` handler behind node:http: buffers the body under a size cap, passes
  * the client IP, arrival time and an oversized-body flag in the context, aborts `request.signal`
- * when the client leaves.
+ * of a GET when the client leaves.
  */
 export function nodeAdapter(handler: Handler, options: NodeAdapterOptions): RequestListener {
   return async (req, res) => {
     const receivedAt = Date.now();
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
+    // Only GET answers can be long-lived (SSE); other requests skip the signal's cost.
+    const abort = req.method === 'GET' ? new AbortController() : undefined;
+    if (abort) res.on('close', () => abort.abort());
     let response: Response;
     try {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const body = hasBody ? await readBody(req, options.maxBodyBytes) : undefined;
-      const request = toRequest(req, body, abort.signal);
+      const request = toRequest(req, body, abort?.signal);
       const context = { clientIp: clientIp(req, options.trustProxy), receivedAt, oversizedBody: hasBody && !body };
       response = await handler(request, context);
     } catch (error) {
