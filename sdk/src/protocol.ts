@@ -2,15 +2,18 @@
 // pipelines of several tabs. Types only: comlink carries the calls, BroadcastChannel the tab messages.
 import type { WireEvent } from './beacon/wire-event.js';
 
-/** What the pipeline needs to know; plain data so it crosses postMessage. */
+/** What the pipeline needs to know (a subset of `WispOptions`); plain data so it crosses postMessage. */
 export interface PipelineConfig {
   site: string;
   endpoint: string;
   allowParams?: string[];
-  maxQueuedEvents: number;
-  maxEventAgeMs: number;
-  flushIntervalMs: number;
-  debug: boolean;
+  /** Default 1,000. */
+  maxQueuedEvents?: number;
+  /** Default 7 days. */
+  maxEventAgeMs?: number;
+  /** Default 15 s. */
+  flushIntervalMs?: number;
+  debug?: boolean;
 }
 
 export interface FlushResult {

@@ -39,13 +39,12 @@ export async function createPipeline(
   env: PipelineEnv = {},
 ): Promise<PipelineApi> {
   const clock = env.clock ?? systemClock;
-  const log = (...args: unknown[]) => config.debug && console.warn('wisp:', ...args);
-  const bounds: QueueBounds = { maxEvents: config.maxQueuedEvents, maxAgeMs: config.maxEventAgeMs, now: clock.now };
+  const bounds: QueueBounds = { maxEvents: config.maxQueuedEvents ?? 1_000, maxAgeMs: config.maxEventAgeMs ?? 7 * 86_400_000, now: clock.now };
   const { core } = await loadHashCore();
-  const queue = await (env.openQueue ?? openIdbQueue)(config.site, bounds).catch(async (error: unknown) => {
-    log('memory queue:', error);
-    return (await import('./pipeline/memory-queue.js')).createMemoryQueue(bounds);
-  });
+  // IndexedDB may be missing or refuse to open (some private modes): queue in memory instead.
+  const queue = await (env.openQueue ?? openIdbQueue)(config.site, bounds).catch(async () =>
+    (await import('./pipeline/memory-queue.js')).createMemoryQueue(bounds),
+  );
   const isNew = createDeduper(core, DEDUPE_WINDOW_MS);
   const scrubOptions = config.allowParams ? { allowParams: config.allowParams } : {};
 
@@ -74,7 +73,6 @@ export async function createPipeline(
       const ids = events.map((event) => event.id);
       await queue.remove(ids);
       if (outcome === 'drop') {
-        log(`${ids.length} refused`);
         await queue.addDropped(ids.length);
         continue;
       }
@@ -90,7 +88,7 @@ export async function createPipeline(
   const scheduler = createFlushScheduler({
     clock,
     flush: sendAll,
-    intervalMs: config.flushIntervalMs,
+    intervalMs: config.flushIntervalMs ?? 15_000,
     batchDelayMs: 200,
     backoff: { baseMs: 1_000, maxMs: 5 * 60_000 },
   });
@@ -132,8 +130,8 @@ export async function createPipeline(
 }
 
 // In a worker: expose the pipeline over comlink. Imported on the main thread (fallback), this is inert.
-declare const WorkerGlobalScope: { new (): unknown } | undefined;
-if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+declare const WorkerGlobalScope: unknown;
+if (typeof WorkerGlobalScope !== 'undefined') {
   // comlink looks methods up at call time, so `start` installs the pipeline's methods on the
   // exposed object itself (calls before start fail with a TypeError, which comlink serializes).
   const api = {

@@ -1,6 +1,7 @@
 import type { WireEvent } from '../beacon/wire-event.js';
 import { writeCompactId } from '../beacon/lib/compact-id.js';
 import { zigzag } from '../beacon/lib/varint.js';
+import type { LastGaspBeacon } from '../protocol.js';
 
 const utf8 = new TextEncoder();
 
@@ -9,8 +10,9 @@ const utf8 = new TextEncoder();
  * before the page dies. Those events carry nothing personal but the page URL, which the pipeline
  * already scrubbed (`url`), so the main thread encodes them itself: a version-1 beacon
  * (docs/beacon.md) specialised to vitals, without pulling the general encoder or the scrubber in.
+ * Split around `sentAt` like the pipeline's last-gasp beacon, so one sender stamps both.
  */
-export function encodeLateVitals(site: string, url: string, vitals: WireEvent[]): Uint8Array {
+export function encodeLateVitals(site: string, url: string, vitals: WireEvent[]): LastGaspBeacon {
   const out: number[] = [0x57, 1];
   const varint = (value: number) => {
     for (; value >= 128; value = Math.floor(value / 128)) out.push((value % 128) | 128);
@@ -22,7 +24,7 @@ export function encodeLateVitals(site: string, url: string, vitals: WireEvent[])
     out.push(...bytes);
   };
   string(site);
-  varint(Date.now()); // sentAt
+  const head = Uint8Array.from(out.splice(0)); // sentAt goes here
   varint(0); // dropped
   const strings = [url, 'value', ...new Set(vitals.map((vital) => vital.name!))];
   varint(strings.length);
@@ -40,5 +42,5 @@ export function encodeLateVitals(site: string, url: string, vitals: WireEvent[])
     varint(1 * 8 + 4);
     out.push(...new Uint8Array(Float64Array.of(Number(vital.props.value)).buffer));
   }
-  return Uint8Array.from(out);
+  return { head, tail: Uint8Array.from(out) };
 }

@@ -1,7 +1,7 @@
 import type { WireEvent } from '../beacon/wire-event.js';
 import type { PageState, PipelineApi, PipelineConfig } from '../protocol.js';
 import { encodeLateVitals } from './encode-late-vitals.js';
-import { sendLastGasp, sendNow } from './send-last-gasp.js';
+import { sendLastGasp } from './send-last-gasp.js';
 import { startWorker } from './start-worker.js';
 
 /** What the loader talks to, wherever the pipeline runs. */
@@ -27,7 +27,7 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
       state = { ...state, beacon: null };
     },
     sendLateVitals(vitals: WireEvent[]) {
-      if (state.url) sendNow(config.endpoint, [encodeLateVitals(config.site, state.url, vitals) as BlobPart]);
+      if (state.url) sendLastGasp(config.endpoint, encodeLateVitals(config.site, state.url, vitals));
     },
   };
   if (useWorker && typeof Worker !== 'undefined') {

@@ -18,22 +18,17 @@ const load = <T>(sdkUrl: string, file: string): Promise<T> => import(/* @vite-ig
  */
 export function createClient(options: WispOptions): Wisp {
   if (!options?.site || !options.endpoint) throw new TypeError('wisp: init() needs { site, endpoint }');
-  const debug = !!options.debug;
-  const warn = (message: string) => debug && console.warn(`wisp: ${message}`);
+  const warn = (message: string) => options.debug && console.warn(`wisp: ${message}`);
   const sdkUrl = options.sdkUrl ?? new URL('/sdk/', options.endpoint).href;
-  const config: PipelineConfig = {
-    site: options.site,
-    endpoint: options.endpoint,
-    allowParams: options.allowParams,
-    maxQueuedEvents: options.maxQueuedEvents ?? 1000,
-    maxEventAgeMs: options.maxEventAgeMs ?? 7 * 86_400_000,
-    flushIntervalMs: options.flushIntervalMs ?? 15_000,
-    debug,
-  };
+  // The options are plain data: the pipeline takes what it needs and applies its own defaults.
+  const config: PipelineConfig = options;
+
   let destroyed = false;
   let previousUrl = '';
   let vitalsStarted = false;
-  const blocked = () => destroyed || isOptedOut() || (options.respectPrivacySignals !== false && hasPrivacySignal());
+  // GPC and DNT cannot change while the page lives: read once, not per event (track() is hot).
+  const privacySignal = options.respectPrivacySignals !== false && hasPrivacySignal();
+  const blocked = () => destroyed || privacySignal || isOptedOut();
   let connection: Promise<Connection> | undefined;
   const connect = () =>
     (connection ??= load<typeof import('../bridge/index.js')>(sdkUrl, 'wisp-bridge.js').then((bridge) =>

@@ -22,7 +22,9 @@ export function validateTrack(name: unknown, props: unknown, warn: (message: str
   }
   const clean: Props = {};
   let count = 0;
-  for (const [key, value] of Object.entries(props)) {
+  for (const key in props) {
+    if (!Object.hasOwn(props, key)) continue;
+    const value = (props as Record<string, unknown>)[key];
     if (++count > MAX_PROPS) {
       warn(`track(): over ${MAX_PROPS} props; rest dropped`);
       break;

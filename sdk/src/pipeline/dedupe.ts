@@ -10,15 +10,11 @@ import type { HashCore } from './load-hash-core.js';
 export function createDeduper(core: HashCore, windowMs: number) {
   const seen = new Map<bigint, number>();
   return (event: WireEvent): boolean => {
-    for (const [fingerprint, ts] of seen) {
-      if (event.ts - ts <= windowMs) break;
-      seen.delete(fingerprint);
-    }
+    if (seen.size > 1_000) seen.clear(); // bounded memory; only the last second matters
     const content = JSON.stringify([event.type, event.url, event.referrer, event.name, event.props]);
     const fingerprint = core.xxh64(content);
     const last = seen.get(fingerprint);
     if (last !== undefined && Math.abs(event.ts - last) <= windowMs) return false;
-    seen.delete(fingerprint);
     seen.set(fingerprint, event.ts);
     return true;
   };

@@ -57,9 +57,6 @@ export function createFlushScheduler(options: FlushSchedulerOptions) {
       if (running) await running;
       return run();
     },
-    get failures() {
-      return failures;
-    },
     stop: () => {
       stopped = true;
       clock.clearTimeout(timer);

@@ -8,7 +8,7 @@ test('offline -> queued -> tab closed -> new tab online -> delivered exactly onc
   await ready(first);
   for (let i = 0; i < 5; i++) await track(first, 'queued-offline', { i });
   // (web vitals such as TTFB and FCP may be queued too)
-  await expect.poll(async () => (await queuedRows(first, stack.site)).filter((row) => (row as { type: string }).type !== 'vital').length).toBe(6);
+  await expect.poll(async () => (await queuedRows(first, stack.site)).filter((row) => (row as { type: string }).type !== 'vital').length, { timeout: 15_000 }).toBe(6);
   expect((await flush(first)).sent).toBe(0);
   await first.close({ runBeforeUnload: true }); // pagehide: the last-gasp beacon dies at the proxy too
   const attemptsWhileDown = stack.proxy.counts.reset;

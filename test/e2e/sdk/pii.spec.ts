@@ -14,7 +14,7 @@ test('PII never reaches an IndexedDB row or a request body; what remains is stil
   await ready(page);
   await track(page, 'Contact jane.doe@example.com', { card: '4111 1111 1111 1111', note: 'call +44 20 7946 0958', password: 'hunter2', plan: 'pro' });
   await track(page, 'key sk_live_51HqLyjWDarjtT1zdp7dc', { amount: 4111111111111111 });
-  await expect.poll(async () => (await queuedRows(page, stack.site)).filter((row) => (row as { type: string }).type !== 'vital').length).toBe(3);
+  await expect.poll(async () => (await queuedRows(page, stack.site)).filter((row) => (row as { type: string }).type !== 'vital').length, { timeout: 15_000 }).toBe(3);
 
   const rows = JSON.stringify(await queuedRows(page, stack.site));
   for (const secret of PII) expect(rows, `IndexedDB holds ${secret}`).not.toContain(secret);
