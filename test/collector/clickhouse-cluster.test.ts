@@ -15,7 +15,8 @@ import { CHROME_UA, getStats } from '../support/collector-fixtures.js';
 // of one collector fed the same traffic directly.
 const nginxInstalled = spawnSync('sh', ['-c', 'command -v nginx'], { stdio: 'ignore' }).status === 0;
 const TOKEN = 'cluster-test-token';
-const CLIENTS = Array.from({ length: 8 }, (_, i) => `127.0.0.${11 + i}`);
+// 16 clients: with two collectors on random ports, the chance that the hash sends them all to one is negligible.
+const CLIENTS = Array.from({ length: 16 }, (_, i) => `127.0.0.${11 + i}`);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -161,20 +162,20 @@ describe.skipIf(!clickHouseInstalled() || !nginxInstalled)('nginx + 2 collectors
     nginx = await startNginx(join(dir, 'nginx'), nginxPort, [portA, portB]);
     const front = `http://127.0.0.1:${nginxPort}`;
 
-    for (const batch of rounds.slice(0, 2).flat()) await deliver(front, batch, 'source');
-    await b.kill('SIGKILL');
-    for (const batch of rounds[2]!) await deliver(front, batch, 'source');
-    b = await spawnCollector({ env: env('wisp_cluster', portB), dataDir: b.dataDir });
-    processes.push(b);
-    await new Promise((resolve) => setTimeout(resolve, 1_100)); // nginx retries a failed server after fail_timeout
-    for (const batch of rounds.slice(3).flat()) await deliver(front, batch, 'source');
-
     const accepted = async (collector: CollectorProcess) => {
       const text = await (await fetch(`${collector.url}/metrics`)).text();
       return Number(/^wisp_events_total\{outcome="accepted",reason=""\} (\d+)/m.exec(text)?.[1] ?? 0);
     };
-    expect(await accepted(a)).toBeGreaterThan(0);
-    expect(await accepted(b)).toBeGreaterThan(0); // the restarted collector took its visitors back
+    for (const batch of rounds.slice(0, 2).flat()) await deliver(front, batch, 'source');
+    expect(await accepted(a), 'collector A took some visitors').toBeGreaterThan(0);
+    expect(await accepted(b), 'collector B took some visitors').toBeGreaterThan(0);
+    await b.kill('SIGKILL');
+    for (const batch of rounds[2]!) await deliver(front, batch, 'source');
+    b = await spawnCollector({ env: env('wisp_cluster', portB), dataDir: b.dataDir });
+    processes.push(b);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // nginx retries a failed server after fail_timeout
+    for (const batch of rounds.slice(3).flat()) await deliver(front, batch, 'source');
+    expect(await accepted(b), 'the restarted collector B took its visitors back').toBeGreaterThan(0);
 
     // Each collector inserts its own buffer at most once per second: reads through another collector
     // see the last second of events shortly after.
