@@ -112,18 +112,22 @@ async function throughputCases() {
     WISP_TRUST_PROXY: '1',
   });
   const rows = [];
+  const cpuRows = [];
   const verdicts = [];
   let acknowledged = 0;
   let sent = 0;
   try {
     for (const [label, size] of [['batches of 50 events', 50], ['1 event per request', 1]]) {
       const base = summarize(await load(ceiling.url, size), size);
+      const cpuBefore = await processCpuSeconds(collector.url);
       const wisp = summarize(await load(collector.url, size), size);
+      const cpuUs = ((await processCpuSeconds(collector.url)) - cpuBefore) * 1e6;
       acknowledged += wisp.requests * size;
       sent += wisp.sent * size;
       const ratio = size === 1 ? wisp.reqPerS / base.reqPerS : wisp.eventsPerS / base.eventsPerS;
       rows.push([label, 'node:http ceiling (parse + 204)', fmt(base.reqPerS), fmt(base.eventsPerS), base.p50, base.p99, base.errors, '']);
       rows.push([label, 'wisp collector (durable 202)', fmt(wisp.reqPerS), fmt(wisp.eventsPerS), wisp.p50, wisp.p99, wisp.errors, `${(ratio * 100).toFixed(0)}%`]);
+      cpuRows.push([label, (cpuUs / (wisp.sent * size)).toFixed(1), fmt(1e6 / (cpuUs / (wisp.sent * size)))]);
       console.log(`${label}: ceiling ${fmt(base.eventsPerS)} events/s, collector ${fmt(wisp.eventsPerS)} events/s (${(ratio * 100).toFixed(0)}%), p99 ${wisp.p99} ms, errors ${wisp.errors}`);
       if (size === 50) {
         verdicts.push(`- Batches of 50: ${(ratio * 100).toFixed(0)}% of the ceiling's events/s (target >= 50%) -> **${ratio >= 0.5 ? 'met' : 'not met'}**; p99 ${wisp.p99} ms (target <= 50 ms) -> **${wisp.p99 <= 50 ? 'met' : 'not met'}**; errors ${wisp.errors}`);
@@ -148,7 +152,13 @@ async function throughputCases() {
     await new Promise((resolve) => collector.child.once('exit', resolve));
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { rows, verdicts };
+  return { rows, cpuRows, verdicts };
+}
+
+/** The collector's own CPU time (all threads, DuckDB's included), from its /metrics. */
+async function processCpuSeconds(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^wisp_process_cpu_seconds_total (\S+)/m.exec(text)?.[1] ?? 0);
 }
 
 async function hashingCase() {
@@ -161,7 +171,7 @@ async function hashingCase() {
 }
 
 const started = new Date().toISOString().slice(0, 16);
-const { rows, verdicts } = await throughputCases();
+const { rows, cpuRows, verdicts } = await throughputCases();
 const hashing = await hashingCase();
 console.log(`visitor hash: wasm SipHash-2-4 ${hashing.wasm.toFixed(0)} ns, HMAC-SHA256 ${hashing.hmac.toFixed(0)} ns`);
 
@@ -177,6 +187,10 @@ unique ~240-byte pageviews (1,000 distinct pages) from one of 50,000 client IPs;
 that holds its events was fsynced. Load generator, ceiling server and collector share the 2 cores.
 
 ${markdownTable(['case', 'server', 'requests/s', 'events/s', 'p50 ms', 'p99 ms', 'errors', 'vs ceiling'], rows)}
+
+Collector CPU per event (process CPU time, all threads, over the events sent; robust to the machine's other load):
+
+${markdownTable(['case', 'CPU us per event', 'events/s per fully used core'], cpuRows)}
 
 | visitor hash per event (site\\|IP\\|UA, ~130 B) | ns |
 | --- | --- |

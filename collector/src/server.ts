@@ -57,6 +57,8 @@ export interface App {
 
 const GROUP_WINDOW_MS = 2;
 const GROUP_MAX_EVENTS = 5000;
+/** A second group starts while one is in flight only from this many events (fixed cost per commit). */
+const GROUP_MIN_CONCURRENT_EVENTS = 250;
 
 /**
  * Composition root. Ingest pipeline, in order:
@@ -84,6 +86,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     windowMs: GROUP_WINDOW_MS,
     maxWeight: GROUP_MAX_EVENTS,
     maxConcurrent: store.maxConcurrentAppends ?? 1,
+    minConcurrentWeight: GROUP_MIN_CONCURRENT_EVENTS,
     weight: (events) => events.length,
     commit: createGroupCommit({ deduper, store, metrics, listeners }), // dedupe -> store -> listeners
   });

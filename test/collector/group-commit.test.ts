@@ -110,4 +110,34 @@ describe('GroupCommitter', () => {
     await committer.drain();
     expect(committed).toBe(2);
   });
+
+  test('beside a running group, a new one starts only from minConcurrentWeight', async () => {
+    const writes: ReturnType<typeof deferred>[] = [];
+    const groups: number[][] = [];
+    const committer = new GroupCommitter<number, number>({
+      windowMs: 1,
+      maxWeight: 1000,
+      maxConcurrent: 2,
+      minConcurrentWeight: 10,
+      weight: (n) => n,
+      commit: async (items) => {
+        groups.push(items);
+        const write = deferred();
+        writes.push(write);
+        await write.promise;
+        return items;
+      },
+    });
+    const results = [committer.submit(1)];
+    await tick();
+    results.push(committer.submit(2)); // small: waits for the running group
+    await tick();
+    expect(groups).toEqual([[1]]);
+    results.push(committer.submit(9)); // queue reaches 11: starts beside it
+    await tick();
+    expect(groups).toEqual([[1], [2, 9]]);
+    writes[0]!.resolve();
+    writes[1]!.resolve();
+    expect(await Promise.all(results)).toEqual([1, 2, 9]);
+  });
 });

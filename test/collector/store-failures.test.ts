@@ -86,11 +86,12 @@ test('a failed write answers 503 store_write_failed with Retry-After and CORS; t
 
 test('a retry counted as duplicate of an in-flight write fails with it, and the next retry stores it once', async () => {
   const e = event();
-  const other = event();
+  // 249 more: a second group only starts beside a running one from 250 events (GROUP_MIN_CONCURRENT_EVENTS)
+  const others = Array.from({ length: 249 }, () => event());
   store.holdNext = true;
   const first = send([e]); // group 1: e, held
   await gatesHeld(1);
-  const second = send([e, other]); // group 2: e counts as in flight, other is new; held too
+  const second = send([e, ...others]); // group 2: e counts as in flight, the others are new; held too
   await gatesHeld(2);
   store.holdNext = false;
   store.gates[1]!.resolve(); // group 2 written first...
@@ -99,8 +100,8 @@ test('a retry counted as duplicate of an in-flight write fails with it, and the 
   expect((await first).status).toBe(503);
   const answer = await second;
   expect(answer.status).toBe(503); // it reported e as a duplicate of a write that failed
-  const retry = await send([e, other]);
-  expect(retry.json).toEqual({ accepted: 1, duplicates: 1 }); // e now stored; other was stored by group 2
+  const retry = await send([e, ...others]);
+  expect(retry.json).toEqual({ accepted: 1, duplicates: 249 }); // e now stored; the others were stored by group 2
   const ids = store.rows.map((row) => row.idHash);
   expect(new Set(ids).size).toBe(ids.length); // nothing stored twice
 });

@@ -5,6 +5,12 @@ export interface GroupCommitOptions<T, R> {
   maxWeight: number;
   /** Groups whose commits may be in flight at once (default 1). */
   maxConcurrent?: number;
+  /**
+   * While a group is in flight, another one starts only once this much weight is queued (default 1);
+   * smaller groups wait for the running one. Every commit has a fixed cost, so this keeps groups big
+   * under light load and overlaps commits under heavy load.
+   */
+  minConcurrentWeight?: number;
   /** Writes a whole group at once; returns one result per item, in order. */
   commit: (items: T[]) => Promise<R[]>;
   /** Size of each item for `maxWeight` and the queue depth (e.g. events in a request). */
@@ -44,6 +50,10 @@ export class GroupCommitter<T, R> {
       this.queue.push({ item, resolve, reject });
       this.queuedWeight += this.options.weight(item);
       if (this.running.size >= this.maxConcurrent) return;
+      if (this.running.size > 0) {
+        if (this.queuedWeight >= (this.options.minConcurrentWeight ?? 1)) this.flushNow();
+        return;
+      }
       if (this.queuedWeight >= this.options.maxWeight) this.flushNow();
       else this.timer ??= setTimeout(() => this.flushNow(), this.options.windowMs);
     });
