@@ -23,7 +23,8 @@ export function createOutbox(connect: () => Promise<Connection>, warn: (message:
 
   return {
     push(event: WireEvent) {
-      pending.push(event);
+      // Bounded even if the pipeline never comes up (bridge blocked or unreachable).
+      if (pending.push(event) > 1_000) pending.shift();
       // web-vitals reports while the page hides (visibilitychange, pagehide): too late for the worker.
       if (event.type === 'vital' && (hiding || document.visibilityState === 'hidden')) connection?.sendLateVitals([event]);
       if (scheduled) return;

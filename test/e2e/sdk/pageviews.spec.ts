@@ -37,3 +37,17 @@ test('a cross-origin script tag tracks the pageview, SPA navigations and track()
     .toEqual([4, 1]);
   expect(errors).toEqual([]);
 });
+
+test('hash routing is opt-in; hash routes are scrubbed like paths', async ({ stack }) => {
+  stack.setPage({ attributes: 'data-hash-routing' });
+  const context = await stack.newContext();
+  const page = await context.newPage();
+  await page.goto(`${stack.pageOrigin}/app#/home`);
+  await ready(page);
+  await page.evaluate(() => (location.hash = '#/users/jane.doe@example.com'));
+  await page.evaluate(() => (location.hash = '#/settings'));
+  await expect.poll(async () => (await flush(page)).queued, { timeout: 10_000 }).toBe(0);
+  const pageviews = stack.sentEvents().filter((event) => event.type === 'pageview').map((event) => new URL(event.url).hash);
+  expect(pageviews.sort()).toEqual(['#/home', '#/settings', '#/users/[email]']);
+  expect(JSON.stringify(stack.beacons())).not.toContain('jane');
+});
