@@ -30,10 +30,16 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
       if (state.url) sendLastGasp(config.endpoint, encodeLateVitals(config.site, state.url, vitals));
     },
   };
+  // Workers do not reliably see `online` (Chromium's network emulation, some browsers): the page
+  // forwards it, and the pipeline flushes at once instead of waiting out its backoff.
+  const onlineFlush = (connection: Connection) => {
+    addEventListener('online', () => void connection.flush().catch(() => {}));
+    return connection;
+  };
   if (useWorker && typeof Worker !== 'undefined') {
     try {
       const { remote, worker } = await startWorker(workerUrl, config, keep);
-      return {
+      return onlineFlush({
         add: (events) => remote.add(events),
         flush: () => remote.flush(),
         clear: () => remote.clear(),
@@ -42,12 +48,12 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
           worker.terminate();
         },
         ...page,
-      };
+      });
     } catch (error) {
       if (config.debug) console.warn('wisp: main-thread pipeline:', error);
     }
   }
   const { createPipeline } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ workerUrl.href)) as typeof import('../worker.js');
   const pipeline = await createPipeline(config, keep);
-  return { add: pipeline.add, flush: pipeline.flush, clear: pipeline.clear, close: pipeline.close, ...page };
+  return onlineFlush({ add: pipeline.add, flush: pipeline.flush, clear: pipeline.clear, close: pipeline.close, ...page });
 }
