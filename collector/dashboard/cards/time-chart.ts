@@ -70,14 +70,20 @@ export class TimeChart {
         cursor: { drag: { x: false, y: false } },
         legend: { show: !options.bars },
         tzDate: timeZone ? (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone) : undefined,
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+        scales: {
+          // Bars are centred on their minute: pad half a minute so the first and last are not cut.
+          x: { time: true, range: options.bars ? (_u, min, max) => [min - 30, max + 30] : undefined },
+          y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
+        },
         axes: [
           { stroke: '#6b7280', grid: { show: false }, splits: dailySplits, values: dailyValues(timeZone) },
           { stroke: '#6b7280', grid: { stroke: '#e5e7eb' }, size: 48, values: (_u, splits) => splits.map(axisNumber) },
         ],
         series: [
           {},
-          { label: 'Pageviews', stroke: PAGEVIEWS_COLOR, fill: 'rgba(79,70,229,0.12)', width: 2, paths: bars, points: { show: false } },
+          options.bars
+            ? { label: 'Pageviews', stroke: 'transparent', fill: 'rgba(79,70,229,0.7)', paths: bars, points: { show: false } }
+            : { label: 'Pageviews', stroke: PAGEVIEWS_COLOR, fill: 'rgba(79,70,229,0.12)', width: 2, points: { show: false } },
           ...(options.bars
             ? []
             : [{ label: 'Visitors', stroke: VISITORS_COLOR, width: 2, points: { show: false } } as uPlot.Series]),
