@@ -35,6 +35,7 @@ test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, re
   const proxy = await startFaultProxy({ target: collector.url, seed: 8, timeoutMs: 2_000, slowMs: 700 });
   const site = await startSiteServer({ site: SITE, endpoint: `${proxy.url}/api/e`, autoPageviews: false, vitals: false, errors: false, flushIntervalMs: 500 });
   const context = await browser.newContext({ userAgent: CHROME_UA });
+  context.setDefaultTimeout(20_000); // a hang fails with its step named, not as the test's timeout
   const open = async (page: Page) => {
     await page.goto(site.url);
     await page.waitForFunction(() => (window as unknown as SiteWindow).wispReady === true);
@@ -48,7 +49,7 @@ test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, re
   const faults = { reset: 0.15, 'reset-after': 0.2, timeout: 0.05, '503': 0.15, slow: 0.1 };
   proxy.setFaults(faults);
   const tracked: string[] = [];
-  const chaos = { kills: 0, reloads: 0, outages: 0 };
+  const chaos = { kills: 0, reloads: 0, outages: 0, stuckFlushes: 0 };
   const restart = async () => {
     await collector.kill('SIGKILL');
     chaos.kills++;
@@ -90,9 +91,18 @@ test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, re
 
     // Settle: faults off, ask every tab to flush until the shared queue is empty everywhere.
     proxy.setFaults({});
+    // A flush() that does not settle within 10 s is counted (and retried), not waited for forever.
+    const flushOrTimeout = (page: Page) =>
+      Promise.race([
+        page.evaluate(() => (window as unknown as SiteWindow).wisp.flush()),
+        sleep(10_000).then(() => {
+          chaos.stuckFlushes++;
+          return { sent: 0, queued: Infinity };
+        }),
+      ]);
     let queued = Infinity;
     for (let attempt = 0; attempt < 60 && queued > 0; attempt++) {
-      const results = await Promise.all(pages.map((page) => page.evaluate(() => (window as unknown as SiteWindow).wisp.flush())));
+      const results = await Promise.all(pages.map(flushOrTimeout));
       queued = Math.max(...results.map((r) => r.queued));
       if (queued > 0) await sleep(500);
     }
@@ -112,7 +122,7 @@ test('every event tracked in 5 tabs is counted exactly once through SIGKILLs, re
   console.log(
     `exactly once: tracked ${tracked.length}, counted ${counted.size}, duplicated ${duplicated}, lost ${lost.length}` +
       ` (${lost.slice(0, 8).join(' ')}); faults injected ${injected} ${JSON.stringify(proxy.counts)}; collector SIGKILLs ${chaos.kills},` +
-      ` reloads ${chaos.reloads}, outages ${chaos.outages}; beacon requests ${proxy.bodies.length}`,
+      ` reloads ${chaos.reloads}, outages ${chaos.outages}, flush() calls unsettled after 10 s ${chaos.stuckFlushes}; beacon requests ${proxy.bodies.length}`,
   );
   expect(unexpected).toEqual([]);
   expect(lost).toEqual([]);
