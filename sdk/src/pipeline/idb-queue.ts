@@ -22,6 +22,11 @@ export async function openIdbQueue(site: string, bounds: QueueBounds): Promise<E
       database.createObjectStore('meta');
     },
   });
+  // A version-1 database without our stores (made by someone else): fall back to memory.
+  if (!db.objectStoreNames.contains('meta')) {
+    db.close();
+    throw new Error('foreign database');
+  }
 
   /**
    * One readwrite transaction: stores `events`, then deletes the oldest rows while `shouldDrop`

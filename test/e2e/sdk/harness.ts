@@ -124,13 +124,15 @@ export function flush(page: Page): Promise<{ sent: number; queued: number }> {
   return page.evaluate(() => (window as unknown as { wisp: { flush(): Promise<{ sent: number; queued: number }> } }).wisp.flush());
 }
 
-/** Rows of the site's IndexedDB queue, read from the page (same origin as the queue). */
+/** Rows of the site's IndexedDB queue, read from the page (same origin as the queue); [] before it exists. */
 export function queuedRows(page: Page, site: string): Promise<unknown[]> {
   return page.evaluate(
     (name) =>
       new Promise<unknown[]>((resolve, reject) => {
         const open = indexedDB.open(name);
-        open.onerror = () => reject(open.error);
+        // Never create the database here: an empty version-1 database would race the SDK's own.
+        open.onupgradeneeded = () => open.transaction!.abort();
+        open.onerror = () => (open.error?.name === 'AbortError' ? resolve([]) : reject(open.error));
         open.onsuccess = () => {
           const db = open.result;
           if (!db.objectStoreNames.contains('events')) return resolve([]);
