@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Realistic traffic for a Wisp collector through `POST /api/events` (the contract's JSON ingest API).
+// Realistic traffic for a Wisp collector through both ingest APIs: `POST /api/events` (the contract's
+// JSON API) and, for `--beacon-share` of the batches (default 0.5), `POST /api/e` with the SDK's own
+// binary beacon encoding (`wisp/beacon`; JSON only when the SDK is not built).
 //
 //   npm run loadgen -- --site demo --rate 200 --duration 60 [--url http://127.0.0.1:8787] [--token T]
 //   npm run loadgen -- --site demo --backfill 7d [--sessions 3000]      (demo data only)
@@ -25,11 +27,12 @@ const { values: args } = parseArgs({
     sessions: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '32' },
     force: { type: 'boolean', default: false },
+    'beacon-share': { type: 'string', default: '0.5' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: npm run loadgen -- --site demo --rate 200 --duration 60 [--url URL] [--token T] [--backfill 7d [--sessions N]]');
+  console.log('usage: npm run loadgen -- --site demo --rate 200 --duration 60 [--url URL] [--token T] [--beacon-share 0.5] [--backfill 7d [--sessions N]]');
   process.exit(0);
 }
 
@@ -148,7 +151,11 @@ function planSession() {
 
 // ---- sending ---------------------------------------------------------------------------------------
 
-const stats = { requests: 0, failed: 0, accepted: 0, duplicates: 0, sent: 0, botEvents: 0, latencies: [], statuses: {}, types: {}, countries: {}, lastError: '' };
+const beaconShare = Math.min(1, Math.max(0, Number(args['beacon-share']) || 0));
+const encodeBeacon = beaconShare > 0 ? await import('wisp/beacon').then((m) => m.encodeBeacon, () => null) : null;
+if (beaconShare > 0 && !encodeBeacon) console.log('loadgen: wisp/beacon is not built (npm run build:sdk); sending JSON only');
+
+const stats = { beacons: 0, requests: 0, failed: 0, accepted: 0, duplicates: 0, sent: 0, botEvents: 0, latencies: [], statuses: {}, types: {}, countries: {}, lastError: '' };
 let inFlight = 0;
 const waiting = [];
 
@@ -159,7 +166,15 @@ async function send(visitor, events) {
   try {
     const headers = { 'content-type': 'application/json', 'user-agent': visitor.ua, 'x-forwarded-for': visitor.ip };
     if (args.token) headers.authorization = `Bearer ${args.token}`;
-    const response = await fetch(`${base}/api/events`, { method: 'POST', headers, body: JSON.stringify({ site, sentAt: Date.now(), events }) });
+    const batch = { site, sentAt: Date.now(), events };
+    const asBeacon = encodeBeacon && Math.random() < beaconShare;
+    if (asBeacon) {
+      stats.beacons++;
+      headers['content-type'] = 'text/plain'; // what the SDK sends: no CORS preflight
+    }
+    const response = asBeacon
+      ? await fetch(`${base}/api/e`, { method: 'POST', headers, body: encodeBeacon(batch) })
+      : await fetch(`${base}/api/events`, { method: 'POST', headers, body: JSON.stringify(batch) });
     const body = await response.json().catch(() => ({}));
     stats.statuses[response.status] = (stats.statuses[response.status] ?? 0) + 1;
     if (response.ok) {
@@ -267,7 +282,7 @@ function summary(mode) {
   console.log(`  events sent   ${stats.sent} (${Object.entries(stats.types).map(([t, n]) => `${t} ${n}`).join(', ')})`);
   console.log(`  from bots     ${stats.botEvents} (accepted, but counted nowhere)`);
   console.log(`  accepted      ${stats.accepted}, duplicates ${stats.duplicates}`);
-  console.log(`  requests      ${stats.requests} (${Object.entries(stats.statuses).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none'}), failed ${stats.failed}${stats.lastError ? ` (last: ${stats.lastError})` : ''}`);
+  console.log(`  requests      ${stats.requests}, ${stats.beacons} of them binary beacons to /api/e (${Object.entries(stats.statuses).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none'}), failed ${stats.failed}${stats.lastError ? ` (last: ${stats.lastError})` : ''}`);
   console.log(`  latency ms    p50 ${q(0.5)}  p95 ${q(0.95)}  p99 ${q(0.99)}`);
   console.log(`  sessions by country (requests): ${topCountries}`);
   console.log('  hint: countries and distinct visitors come from X-Forwarded-For, which the collector only trusts with WISP_TRUST_PROXY=1.');
