@@ -126,3 +126,27 @@ test('an empty range answers zeros, not errors', async () => {
   expect(json.pages).toEqual([]);
   expect(json.series).toHaveLength(60); // minute buckets up to 3 hours
 });
+
+test.each<[string, Record<string, number>]>([
+  // visitor A only: sessions A1 (3 min, not a bounce) and A2 (bounce)
+  ['country:GB', { pageviews: 3, visitors: 1, sessions: 2, events: 1, bounceRate: 0.5, avgSessionSeconds: 90 }],
+  ['event:signup', { pageviews: 3, visitors: 1, sessions: 2, events: 1, bounceRate: 0.5, avgSessionSeconds: 90 }],
+  // B arrived from google.com: all of B's events
+  ['source:google.com', { pageviews: 1, visitors: 1, sessions: 1, events: 0, bounceRate: 1, avgSessionSeconds: 5 }],
+  // events on /pricing: A at 2-3 min (pageview + signup + LCP) and B at 10 min (+5 s vitals)
+  ['page:/pricing', { pageviews: 2, visitors: 2, sessions: 2, events: 1, bounceRate: 0.5, avgSessionSeconds: 32.5 }],
+  ['page:/pricing;country:SE', { pageviews: 1, visitors: 1, sessions: 1, events: 0, bounceRate: 1, avgSessionSeconds: 5 }],
+])('filters=%s: every number is computed over the events kept', async (filters, totals) => {
+  const { status, json } = await getStats(collector.url, TOKEN, { site: SITE, from: T0, to: T0 + 4 * HOUR, filters });
+  expect(status).toBe(200);
+  expect(json.totals).toEqual(totals);
+  expect(json.series[0].pageviews).toBe(totals.pageviews);
+});
+
+test('malformed filters= is a 400 bad_filters', async () => {
+  for (const filters of ['bogus:x', 'page', 'page:', `page:${'x'.repeat(2100)}`]) {
+    const { status, json } = await getStats(collector.url, TOKEN, { site: SITE, filters });
+    expect(status).toBe(400);
+    expect(json.error).toBe('bad_filters');
+  }
+});

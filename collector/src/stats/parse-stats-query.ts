@@ -1,5 +1,6 @@
 import { HttpError } from '../http/http-error.js';
 import { SITE_PATTERN } from '../ingest/limits.js';
+import { parseStatsFilters } from './stats-filters.js';
 import type { StatsQuery } from './stats-types.js';
 
 const MINUTE = 60_000;
@@ -21,7 +22,7 @@ export function bucketFor(rangeMs: number): number {
   return DAY;
 }
 
-/** Validates `site`, `from`, `to` (defaults: the last 7 days up to now). */
+/** Validates `site`, `from`, `to` (defaults: the last 7 days up to now) and `filters`. */
 export function parseStatsQuery(url: URL, now: number): StatsQuery {
   const site = url.searchParams.get('site') ?? '';
   if (!SITE_PATTERN.test(site)) throw new HttpError(400, 'invalid_site', 'site query parameter missing or malformed');
@@ -31,5 +32,5 @@ export function parseStatsQuery(url: URL, now: number): StatsQuery {
   const from = fromRaw ? instant(fromRaw, 'from') : to - 7 * DAY;
   if (from >= to) throw new HttpError(400, 'invalid_range', 'from must be before to');
   if (to - from > MAX_RANGE_MS) throw new HttpError(400, 'invalid_range', 'range longer than 400 days');
-  return { site, from, to, bucketMs: bucketFor(to - from) };
+  return { site, from, to, bucketMs: bucketFor(to - from), filters: parseStatsFilters(url.searchParams.get('filters')) };
 }

@@ -1,3 +1,5 @@
+import type { StatsFilter } from './stats-filters.js';
+
 /** A validated `GET /api/stats` query; `from` inclusive, `to` exclusive, epoch ms. */
 export interface StatsQuery {
   site: string;
@@ -5,6 +7,8 @@ export interface StatsQuery {
   to: number;
   /** Series bucket width, ms (chosen from the range by the route). */
   bucketMs: number;
+  /** `filters=`: every number of the answer is computed over the events they keep (default none). */
+  filters?: StatsFilter[];
 }
 
 export interface Totals {

@@ -1,12 +1,16 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { filterConditions } from '../stats/stats-filters.js';
 import type { BreakdownRow, CountRow, SeriesPoint, Stats, StatsQuery, Totals, VitalRow } from '../stats/stats-types.js';
 
 /** Session gap of the contract: a visitor's events more than 30 minutes apart start a new session. */
 export const SESSION_GAP_MS = 30 * 60 * 1000;
 const TOP = 100;
 
-// Events of the range; every query below starts from it ($1 site, $2 from, $3 to).
-const RANGE = `SELECT * FROM events WHERE site = $1 AND ts >= $2::BIGINT AND ts < $3::BIGINT`;
+// Events of the range; every query below starts from it ($1 site, $2 from, $3 to, then the filters'
+// values: `rows` puts the filter conditions in place of the marker).
+const RANGE_WHERE = 'site = $1 AND ts >= $2::BIGINT AND ts < $3::BIGINT';
+const FILTERS = '/*filters*/';
+const RANGE = `SELECT * FROM events WHERE ${RANGE_WHERE}${FILTERS}`;
 
 // Sessions in event time: order each visitor's events by ts, start a session where the gap to the
 // previous event exceeds the timeout, number them with a running sum, then aggregate per session.
@@ -26,7 +30,10 @@ const SESSIONS = `
   FROM numbered GROUP BY visitor, session_no`;
 
 async function rows(connection: DuckDBConnection, sql: string, query: StatsQuery): Promise<Record<string, unknown>[]> {
-  const reader = await connection.runAndReadAll(sql, [query.site, BigInt(query.from), BigInt(query.to)]);
+  const params: (string | bigint)[] = [query.site, BigInt(query.from), BigInt(query.to)];
+  const conditions = filterConditions(query.filters ?? [], (value) => `$${params.push(value)}`, RANGE_WHERE);
+  const filtered = sql.replaceAll(FILTERS, conditions.map((condition) => ` AND ${condition}`).join(''));
+  const reader = await connection.runAndReadAll(filtered, params);
   return reader.getRowObjectsJS() as Record<string, unknown>[];
 }
 
