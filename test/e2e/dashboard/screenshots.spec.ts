@@ -19,7 +19,7 @@ test.beforeAll(async () => {
   const loadgen = (...args: string[]) =>
     promisify(execFile)(process.execPath, ['scripts/loadgen.mjs', '--url', collector.url, '--site', 'demo', ...args], { cwd: root });
   const backfill = await loadgen('--backfill', '7d', '--sessions', '400');
-  expect(backfill.stdout).toMatch(/requests\s+400 \(202: 400\), failed 0/);
+  expect(backfill.stdout).toMatch(/requests\s+400, \d+ of them binary beacons to \/api\/e \(202: 400\), failed 0/);
   const live = await loadgen('--rate', '40', '--duration', '3');
   expect(live.stdout).toMatch(/failed 0/);
 });
