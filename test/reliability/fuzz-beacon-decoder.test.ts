@@ -7,7 +7,7 @@ const timeout = 30_000 * FUZZ_SCALE;
 
 const CODES = new Set(['truncated', 'bad-magic', 'bad-version', 'bad-varint', 'bad-index', 'bad-type', 'bad-utf8', 'bad-value', 'limit', 'trailing-bytes']);
 const TYPES = new Set(['pageview', 'event', 'vital', 'error']);
-const tally = { inputs: 0, decoded: 0, rejected: {} as Record<string, number> };
+const tally = { inputs: 0, decoded: 0, slowestMs: 0, rejected: {} as Record<string, number> };
 
 /** Decodes; a result must be a well-formed batch, a failure a BeaconError with a known code. Nothing else, and fast. */
 function decodeOrReject(bytes: Uint8Array): void {
@@ -21,7 +21,9 @@ function decodeOrReject(bytes: Uint8Array): void {
     tally.rejected[error.code] = (tally.rejected[error.code] ?? 0) + 1;
     return;
   } finally {
-    expect(performance.now() - started).toBeLessThan(250);
+    // A hang or a quadratic blow-up, not a GC pause on a shared machine (the max is reported).
+    tally.slowestMs = Math.max(tally.slowestMs, performance.now() - started);
+    expect(performance.now() - started).toBeLessThan(2_000);
   }
   tally.decoded++;
   expect(typeof batch.site).toBe('string');
@@ -76,5 +78,5 @@ test('declared counts and lengths far beyond the bytes present are rejected with
   ]) {
     decodeOrReject(bytes);
   }
-  console.log(`beacon decoder fuzz: ${tally.inputs} inputs, ${tally.decoded} decoded, rejected ${JSON.stringify(tally.rejected)}`);
+  console.log(`beacon decoder fuzz: ${tally.inputs} inputs, ${tally.decoded} decoded, slowest ${tally.slowestMs.toFixed(1)} ms, rejected ${JSON.stringify(tally.rejected)}`);
 });
