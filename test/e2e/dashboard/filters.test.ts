@@ -52,3 +52,28 @@ describe('formatFilters', () => {
     expect(formatFilters(withFilter(start, 'page', null))).toBe('country:DE');
   });
 });
+
+describe('the collector agrees', () => {
+  // collector/src/stats/stats-filters.ts restates the syntax (the collector compiles only src/):
+  // both must accept, reject and read every input the same way.
+  it('parses exactly like the dashboard', async () => {
+    const { parseStatsFilters } = await import('../../../collector/src/stats/stats-filters.js');
+    const outcome = <T>(parse: () => T) => {
+      try {
+        return { ok: parse() };
+      } catch {
+        return { error: true };
+      }
+    };
+    const piece = fc.oneof(
+      fc.constantFrom(...Object.keys(FILTER_DIMENSIONS), 'nope', '', 'page:', ':', ';', '%', '%3B', '%25', '%E0%A4%A'),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')), (raw) => {
+        expect(outcome(() => parseStatsFilters(raw))).toEqual(outcome(() => parseFilters(raw)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
