@@ -117,14 +117,17 @@ export function expectedFromStats(stats: Record<string, any>) {
  * SIGTERM, and SIGKILL if the collector has not exited after `graceMs` (a hung shutdown must not
  * eat the whole hook timeout; the data dir is a throwaway temp dir).
  */
-export async function stopCollector(collector: { stop(): Promise<void>; kill(): Promise<void> } | undefined, graceMs = 10_000) {
+export async function stopCollector(
+  collector: { stop(): Promise<void>; kill(): Promise<void>; output(): string } | undefined,
+  graceMs = 10_000,
+) {
   if (!collector) return;
   const stopped = await Promise.race([
     collector.stop().then(() => true),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref()),
   ]);
   if (!stopped) {
-    console.warn(`dashboard e2e: collector ignored SIGTERM for ${graceMs} ms; killed`);
+    console.warn(`dashboard e2e: collector ignored SIGTERM for ${graceMs} ms; killed. Its last output:\n${collector.output().slice(-1500)}`);
     await collector.kill();
   }
 }
