@@ -35,9 +35,9 @@ export default [
             'wisp-vitals': 'src/vitals/index.ts',
             'wisp-clicks': 'src/loader/watch-clicks.ts',
           },
-          // Fewer, larger files gzip better: comlink rides in the bridge (the worker imports it from
-          // there) and the core's shared helper in the worker (both core chunks import it from
-          // there). Each saves ~150 bytes gzip against a separate chunk: the 16 KB budget is tight.
+          // Fewer, larger files gzip better: comlink, the scrubber and the encoder ride in the bridge
+          // (the worker imports them from there) and the core's shared helper in the worker (both
+          // core chunks import it from there). Each saves ~150 bytes gzip against a separate chunk.
           preserveEntrySignatures: 'allow-extension',
           output: {
             dir: 'dist',
@@ -45,7 +45,10 @@ export default [
             entryFileNames: '[name].js',
             chunkFileNames: 'wisp-[name].js',
             manualChunks: (id, { getModuleInfo }) => {
-              if (/[\\/]node_modules[\\/]comlink[\\/]|[\\/]src[\\/]bridge[\\/]/.test(id)) return 'wisp-bridge';
+              // The bridge also carries what the pagehide beacon needs (scrub, encoder), shared with the worker.
+              if (/[\\/]node_modules[\\/]comlink[\\/]|[\\/]src[\\/](bridge|scrub|beacon)[\\/]|[\\/]pipeline[\\/](scrub-event|last-gasp-beacon)\.ts$/.test(id)) {
+                return 'wisp-bridge';
+              }
               const sharedByCores = /[\\/]src[\\/]core[\\/]lib[\\/]/.test(id) && getModuleInfo(id).importers.length > 1;
               if (sharedByCores || /[\\/]src[\\/]worker\.ts$/.test(id)) return 'wisp-worker';
               return undefined;

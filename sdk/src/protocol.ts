@@ -32,10 +32,8 @@ export interface LastGaspBeacon {
 
 /** What the main thread needs at `pagehide`, prepared by the pipeline whenever it changes. */
 export interface PageState {
-  /** Undelivered events of this page; null when there are none. */
+  /** Undelivered events of this page the pipeline has queued; null when there are none. */
   beacon: LastGaspBeacon | null;
-  /** The page's URL as last captured, scrubbed: web vitals reported while the page hides carry it. */
-  url: string;
 }
 
 export type PageStateListener = (state: PageState) => void;

@@ -50,7 +50,6 @@ export async function createPipeline(
 
   // This page's events until some tab's pipeline delivers them: what pagehide must send.
   const undelivered = new Map<string, WireEvent>();
-  let pageUrl = '';
   const delivered = (ids: string[]) => {
     let changed = false;
     for (const id of ids) changed = undelivered.delete(id) || changed;
@@ -58,7 +57,7 @@ export async function createPipeline(
   };
   const publishLastGasp = () => {
     const events = [...undelivered.values()];
-    onPageState({ beacon: events.length ? encodeLastGasp({ site: config.site, events }) : null, url: pageUrl });
+    onPageState({ beacon: events.length ? encodeLastGasp({ site: config.site, events }) : null });
   };
 
   const sendAll = async (): Promise<FlushOutcome> => {
@@ -103,10 +102,7 @@ export async function createPipeline(
   return {
     async add(events: WireEvent[]) {
       const clean = events.map((event) => scrubEvent(event, scrubOptions)).filter(isNew);
-      for (const event of clean) {
-        undelivered.set(event.id, event);
-        if (event.type === 'pageview') pageUrl = event.url;
-      }
+      for (const event of clean) undelivered.set(event.id, event);
       while (undelivered.size > LAST_GASP_EVENTS) undelivered.delete(undelivered.keys().next().value!);
       publishLastGasp();
       await queue.put(clean);

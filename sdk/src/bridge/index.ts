@@ -1,34 +1,36 @@
 import type { WireEvent } from '../beacon/wire-event.js';
+import { encodeLastGasp } from '../pipeline/last-gasp-beacon.js';
+import { scrubEvent } from '../pipeline/scrub-event.js';
 import type { PageState, PipelineApi, PipelineConfig } from '../protocol.js';
-import { encodeLateVitals } from './encode-late-vitals.js';
 import { sendLastGasp } from './send-last-gasp.js';
 import { startWorker } from './start-worker.js';
 
 /** What the loader talks to, wherever the pipeline runs. */
 export interface Connection extends PipelineApi {
-  /** At `pagehide`: sends what this page captured and nobody delivered yet. */
-  lastGasp(): void;
-  /** Web vitals reported while the page hides: sent at once, they may not live to be queued. */
-  sendLateVitals(vitals: WireEvent[]): void;
+  /**
+   * At `pagehide`: sends what this page captured and nobody delivered yet: the beacon the pipeline
+   * prepared for what it queued, plus `unconfirmed` (captured, not yet queued by the pipeline, such
+   * as an event tracked in a submit handler or web vitals reported as the page hides).
+   */
+  lastGasp(unconfirmed: WireEvent[]): void;
 }
 
 /**
  * The main thread's side of the pipeline, loaded lazily by the loader: starts the worker, or runs
- * the same pipeline in the page when no worker can start. Holds no scrub, queue or general beacon
- * code: the pipeline hands it a ready last-gasp beacon and the scrubbed page URL.
+ * the same pipeline in the page when no worker can start. It carries the scrubber and the encoder
+ * for one reason: a worker dies with its page, so events it has not queued at `pagehide` can only
+ * leave from here (TOOLCHAIN.md), and nothing leaves unscrubbed.
  */
 export async function connect(config: PipelineConfig, sdkUrl: string, useWorker: boolean): Promise<Connection> {
   const workerUrl = new URL('wisp-worker.js', sdkUrl);
-  let state: PageState = { beacon: null, url: '' };
+  let state: PageState = { beacon: null };
   const keep = (latest: PageState) => void (state = latest);
-  const page = {
-    lastGasp() {
-      if (state.beacon) sendLastGasp(config.endpoint, state.beacon);
-      state = { ...state, beacon: null };
-    },
-    sendLateVitals(vitals: WireEvent[]) {
-      if (state.url) sendLastGasp(config.endpoint, encodeLateVitals(config.site, state.url, vitals));
-    },
+  const lastGasp = (unconfirmed: WireEvent[]) => {
+    if (state.beacon) sendLastGasp(config.endpoint, state.beacon);
+    state = { beacon: null };
+    const options = config.allowParams ? { allowParams: config.allowParams } : {};
+    const events = unconfirmed.map((event) => scrubEvent(event, options));
+    if (events.length) sendLastGasp(config.endpoint, encodeLastGasp({ site: config.site, events }));
   };
   // Workers do not reliably see `online` (Chromium's network emulation, some browsers): the page
   // forwards it, and the pipeline flushes at once instead of waiting out its backoff.
@@ -47,7 +49,7 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
           await remote.close().catch(() => {});
           worker.terminate();
         },
-        ...page,
+        lastGasp,
       });
     } catch (error) {
       if (config.debug) console.warn('wisp: main-thread pipeline:', error);
@@ -55,5 +57,5 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
   }
   const { createPipeline } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ workerUrl.href)) as typeof import('../worker.js');
   const pipeline = await createPipeline(config, keep);
-  return onlineFlush({ add: pipeline.add, flush: pipeline.flush, clear: pipeline.clear, close: pipeline.close, ...page });
+  return onlineFlush({ add: pipeline.add, flush: pipeline.flush, clear: pipeline.clear, close: pipeline.close, lastGasp });
 }

@@ -54,8 +54,13 @@ export function createClient(options: WispOptions): Wisp {
 
   const cleanups: Array<() => void> = [];
   const onPagehide = (event: PageTransitionEvent) => outbox.pagehide(event.persisted);
+  const onPageshow = () => outbox.pageshow();
   addEventListener('pagehide', onPagehide);
-  cleanups.push(() => removeEventListener('pagehide', onPagehide));
+  addEventListener('pageshow', onPageshow);
+  cleanups.push(() => {
+    removeEventListener('pagehide', onPagehide);
+    removeEventListener('pageshow', onPageshow);
+  });
   if (options.autoPageviews !== false) cleanups.push(watchNavigation(() => pageview(), !!options.hashRouting));
   if (options.errors !== false) cleanups.push(watchErrors(emit));
   if (options.outboundLinks || options.fileDownloads) {

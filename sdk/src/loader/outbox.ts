@@ -1,32 +1,48 @@
 import type { WireEvent } from '../beacon/wire-event.js';
 import type { Connection } from '../bridge/index.js';
 
+/** Captured events kept until the pipeline confirms it queued them (for the pagehide beacon). */
+const MAX_UNCONFIRMED = 500;
+
 /**
  * The main thread's side of capture: `push` is all `track()` pays for (an array push); events go
- * to the pipeline once per task (one postMessage for a burst), and at `pagehide` the pipeline's
- * pre-encoded beacon of undelivered events leaves by `sendBeacon`.
+ * to the pipeline once per task (one postMessage for a burst). At `pagehide` the bridge sends what
+ * nobody delivered yet, including what the pipeline never confirmed.
  */
 export function createOutbox(connect: () => Promise<Connection>, warn: (message: string) => void) {
   let pending: WireEvent[] = [];
+  const unconfirmed = new Set<WireEvent>();
   let connection: Connection | undefined;
   let scheduled = false;
   let posted: Promise<void> = Promise.resolve();
-  let hiding = false;
+  let hidden = false;
 
   const post = () => {
     scheduled = false;
     if (!connection || !pending.length) return;
     const batch = pending;
     pending = [];
-    posted = connection.add(batch).catch((error: unknown) => warn(`queue: ${error}`));
+    posted = connection.add(batch).then(
+      () => batch.forEach((event) => unconfirmed.delete(event)),
+      (error: unknown) => warn(`queue: ${error}`),
+    );
+  };
+
+  const gasp = () => {
+    post();
+    connection?.lastGasp([...unconfirmed]);
+    unconfirmed.clear();
   };
 
   return {
     push(event: WireEvent) {
       // Bounded even if the pipeline never comes up (bridge blocked or unreachable).
       if (pending.push(event) > 1_000) pending.shift();
-      // web-vitals reports while the page hides (visibilitychange, pagehide): too late for the worker.
-      if (event.type === 'vital' && (hiding || document.visibilityState === 'hidden')) connection?.sendLateVitals([event]);
+      unconfirmed.add(event);
+      if (unconfirmed.size > MAX_UNCONFIRMED) unconfirmed.delete(unconfirmed.values().next().value!);
+      // After pagehide (web-vitals reports LCP, CLS, INP as the page hides) the page may die any
+      // moment: send right after the reporting listener returns.
+      if (hidden || (event.type === 'vital' && document.visibilityState === 'hidden')) queueMicrotask(gasp);
       if (scheduled) return;
       scheduled = true;
       if (connection) queueMicrotask(post);
@@ -46,11 +62,14 @@ export function createOutbox(connect: () => Promise<Connection>, warn: (message:
     },
     clear() {
       pending = [];
+      unconfirmed.clear();
     },
     pagehide(persisted: boolean) {
-      hiding = !persisted;
-      post();
-      connection?.lastGasp();
+      hidden = !persisted;
+      gasp();
+    },
+    pageshow() {
+      hidden = false;
     },
   };
 }
