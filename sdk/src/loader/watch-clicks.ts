@@ -1,8 +1,9 @@
 import type { Emit } from './emit.js';
 
-const FILE = /\.(pdf|zip|gz|tgz|rar|7z|dmg|exe|msi|pkg|deb|rpm|apk|iso|csv|xlsx?|docx?|pptx?|odt|ods|mp3|mp4|mov|wav|epub)$/i;
+const FILE = /\.(pdf|zip|gz|7z|rar|dmg|exe|msi|apk|csv|xlsx?|docx?|pptx?|mp3|mp4|mov|epub)$/i;
+const EVENTS = ['click', 'auxclick'] as const; // auxclick: middle clicks (new tabs)
 
-/** Opt-in: clicks (and middle clicks) on links to other hosts and on file links. */
+/** Opt-in: clicks on links to other hosts and on file links (or `download` links). */
 export function watchClicks(emit: Emit, outbound: boolean, downloads: boolean): () => void {
   const onClick = (event: MouseEvent) => {
     const link = (event.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
@@ -10,10 +11,6 @@ export function watchClicks(emit: Emit, outbound: boolean, downloads: boolean): 
     if (downloads && (FILE.test(link.pathname) || link.hasAttribute('download'))) emit('event', 'File Download', { url: link.href });
     else if (outbound && link.host !== location.host) emit('event', 'Outbound Link: Click', { url: link.href });
   };
-  document.addEventListener('click', onClick, true);
-  document.addEventListener('auxclick', onClick, true);
-  return () => {
-    document.removeEventListener('click', onClick, true);
-    document.removeEventListener('auxclick', onClick, true);
-  };
+  EVENTS.forEach((type) => document.addEventListener(type, onClick, true));
+  return () => EVENTS.forEach((type) => document.removeEventListener(type, onClick, true));
 }

@@ -23,16 +23,15 @@ const PATHS: Record<string, string[]> = {
   'worker + IndexedDB + wasm core (default)': DEFAULT_PATH,
   'CSP without wasm-unsafe-eval (JS core)': ['wisp.min.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-load-core-js.js', 'wisp-vitals.js'],
   'npm build (wisp.js)': ['wisp.js', ...DEFAULT_PATH.slice(1)],
+  'no IndexedDB (memory queue)': [...DEFAULT_PATH, 'wisp-memory-queue.js'],
 };
 
 /**
- * KNOWN OVERAGE, kept visible rather than hidden: the opt-in click chunk and the memory queue
- * (only where IndexedDB is missing) each add a chunk on top of a default path that sits within
- * ~50 bytes of 16 KiB, so these two paths exceed the issue's budget by a few hundred bytes. They
- * are held to 16.5 KiB so they cannot grow further unnoticed.
+ * KNOWN OVERAGE, kept visible rather than hidden: opt-in click tracking loads one more chunk on
+ * top of the default path and exceeds the issue's 16 KB by ~50 bytes. Held to 16.5 KiB so it
+ * cannot grow further unnoticed.
  */
 const OVER_BUDGET_PATHS: Record<string, string[]> = {
-  'no IndexedDB (memory queue)': [...DEFAULT_PATH, 'wisp-memory-queue.js'],
   'opt-in clicks': [...DEFAULT_PATH, 'wisp-clicks.js'],
 };
 
