@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -171,6 +171,7 @@ async function hashingCase() {
 }
 
 const started = new Date().toISOString().slice(0, 16);
+const loadAtStart = loadavg()[0].toFixed(1);
 const { rows, cpuRows, verdicts } = await throughputCases();
 const hashing = await hashingCase();
 console.log(`visitor hash: wasm SipHash-2-4 ${hashing.wasm.toFixed(0)} ns, HMAC-SHA256 ${hashing.hmac.toFixed(0)} ns`);
@@ -184,7 +185,9 @@ autocannon (in the bench process) on loopback, ${CONNECTIONS} connections, keep-
 processes in the same run: a bare node:http server that parses the JSON and answers 204, and the collector
 (\`collector/bin/wisp-collector.js\`, embedded DuckDB, WISP_RATE_LIMIT=0, WISP_TRUST_PROXY=1). Every request carries new
 unique ~240-byte pageviews (1,000 distinct pages) from one of 50,000 client IPs; the collector answers 202 only after the group commit
-that holds its events was fsynced. Load generator, ceiling server and collector share the 2 cores.
+that holds its events was fsynced. Load generator, ceiling server and collector share the 2 cores, and the
+machine is shared with other work (1-minute load average ${loadAtStart} at the start): runs vary a lot, the
+CPU-per-event table below is the steadier figure.
 
 ${markdownTable(['case', 'server', 'requests/s', 'events/s', 'p50 ms', 'p99 ms', 'errors', 'vs ceiling'], rows)}
 
