@@ -134,11 +134,12 @@ async function holdLoad() {
     headers: { authorization: `Bearer ${collector.token}` },
   }).then((r) => r.json());
   const health = (await fetch(`${collector.url}/healthz`)).status;
-  const rssEnd = rssMb(collector.child.pid);
+  const rssAfterStats = rssMb(collector.child.pid);
+  const rssEnd = windows.at(-1)?.rss ?? rssStart;
   collector.child.kill('SIGTERM');
   await new Promise((resolve) => collector.child.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });
-  return { windows, rssStart, rssEnd, acknowledged, counted: stats.totals?.pageviews ?? -1, health };
+  return { windows, rssStart, rssEnd, rssAfterStats, acknowledged, counted: stats.totals?.pageviews ?? -1, health };
 }
 
 async function main() {
@@ -189,8 +190,9 @@ async function main() {
     `- Every acknowledged event counted once: acknowledged ${load.acknowledged}, counted ${load.counted}` +
       ` (at most ${inFlight} more may be counted: requests in flight when a window ended, 8 per window)` +
       ` -> ${load.counted >= load.acknowledged && load.counted <= load.acknowledged + inFlight ? '**ok**' : '**MISMATCH**'}`,
-    `- RSS: ${load.rssStart.toFixed(0)} MB at start -> ${load.rssEnd.toFixed(0)} MB after ${load.acknowledged} events` +
-      ` (${(((load.rssEnd - load.rssStart) * 2 ** 20) / Math.max(1, load.acknowledged)).toFixed(0)} bytes per event; the dedupe index keeps 7 days of ids by design)`,
+    `- RSS: ${load.rssStart.toFixed(0)} MB at start -> ${load.rssEnd.toFixed(0)} MB at the end of the load, ${load.acknowledged} events later` +
+      ` (${(((load.rssEnd - load.rssStart) * 2 ** 20) / Math.max(1, load.acknowledged)).toFixed(0)} bytes per event, warm-up included; the dedupe index keeps 7 days of ids by design);` +
+      ` ${load.rssAfterStats.toFixed(0)} MB right after one /api/stats over all of them (DuckDB query memory)`,
     `- p99 per window: median ${median(firstHalf)} ms in the first half, ${median(secondHalf)} ms in the second half` +
       ` -> ${median(secondHalf) <= 2 * Math.max(20, median(firstHalf)) ? '**stable**' : '**GROWING**'}`,
   ];

@@ -1,10 +1,12 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const sdkDist = fileURLToPath(new URL('../../sdk/dist/', import.meta.url));
+const builtSdk = fileURLToPath(new URL('../../sdk/dist/', import.meta.url));
 const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html; charset=utf-8' };
 
 /** The test site's window: `wisp` is the SDK client, `wispReady` is set once it is created. */
@@ -29,6 +31,11 @@ export interface SiteServer {
  * `/` = a page with `window.wisp`; any other path serves the same page (SPA-like).
  */
 export async function startSiteServer(initOptions: Record<string, unknown>): Promise<SiteServer> {
+  // A snapshot of the built SDK: a rebuild of sdk/dist during the test (other work on the machine)
+  // cannot pull files from under a page that is reloading.
+  const snapshot = mkdtempSync(join(tmpdir(), 'wisp-site-sdk-'));
+  const sdkDist = join(snapshot, 'dist') + '/';
+  cpSync(builtSdk, sdkDist, { recursive: true });
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.startsWith('/sdk/')) {
@@ -57,6 +64,7 @@ export async function startSiteServer(initOptions: Record<string, unknown>): Pro
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      rmSync(snapshot, { recursive: true, force: true });
     },
   };
 }
