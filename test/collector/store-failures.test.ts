@@ -28,6 +28,15 @@ class ControlledStore implements Store {
     this.rows.push(...events);
   }
   async *scanIdHashes(): AsyncIterable<readonly IdHashRow[]> {}
+  async eventsInRange(site: string, from: number, to: number): Promise<StoredEvent[]> {
+    return this.rows.filter((e) => e.site === site && e.ts >= from && e.ts < to);
+  }
+  async eventsOfVisitors(site: string, visitors: readonly bigint[]): Promise<StoredEvent[]> {
+    return this.rows.filter((e) => e.site === site && visitors.includes(e.visitor));
+  }
+  async eventsSince(sinceMs: number): Promise<StoredEvent[]> {
+    return this.rows.filter((e) => e.ts >= sinceMs);
+  }
   async stats(): Promise<Stats> {
     throw new Error('not used');
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Stats, StatsQuery } from '../stats/stats-types.js';
+import { eventsInRange, eventsOfVisitors, eventsSince } from './duckdb-event-rows.js';
 import { migrate } from './duckdb-migrations.js';
 import { queryStats } from './duckdb-stats.js';
 import { DuckDBWriter } from './duckdb-writer.js';
@@ -74,6 +75,18 @@ export class DuckDBStore implements Store {
       const [hashes, times] = chunk.getColumns() as [bigint[], bigint[]];
       yield hashes.map((idHash, i) => ({ idHash, receivedAt: Number(times[i]) }));
     }
+  }
+
+  eventsInRange(site: string, from: number, to: number): Promise<StoredEvent[]> {
+    return eventsInRange(this.reader, site, from, to);
+  }
+
+  eventsOfVisitors(site: string, visitors: readonly bigint[]): Promise<StoredEvent[]> {
+    return eventsOfVisitors(this.reader, site, visitors);
+  }
+
+  eventsSince(sinceMs: number): Promise<StoredEvent[]> {
+    return eventsSince(this.reader, sinceMs);
   }
 
   stats(query: StatsQuery): Promise<Stats> {

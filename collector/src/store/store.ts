@@ -56,6 +56,12 @@ export interface Store {
   readonly maxConcurrentAppends?: number;
   /** Dedupe keys of events received at or after `sinceMs`, in chunks (rebuilds the dedupe index). */
   scanIdHashes(sinceMs: number): AsyncIterable<readonly IdHashRow[]>;
+  /** Events of `site` with from <= ts < to (raw edges of rollup-answered stats). */
+  eventsInRange(site: string, from: number, to: number): Promise<StoredEvent[]>;
+  /** Every stored event of these visitors of `site`, any event time (late-event reconciliation). */
+  eventsOfVisitors(site: string, visitors: readonly bigint[]): Promise<StoredEvent[]>;
+  /** Every event of every site with ts >= sinceMs (rollups and sessions rebuilt at start). */
+  eventsSince(sinceMs: number): Promise<StoredEvent[]>;
   /** The `GET /api/stats` body for a site and range. */
   stats(query: StatsQuery): Promise<Stats>;
   /** Flushes and closes; the store is unusable afterwards. */

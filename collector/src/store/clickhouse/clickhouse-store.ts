@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Stats, StatsQuery } from '../../stats/stats-types.js';
 import type { IdHashRow, Store, StoredEvent } from '../store.js';
+import { clickHouseEventReads } from './clickhouse-event-rows.js';
 import { queryClickHouseStats } from './clickhouse-stats.js';
 import { parseClickHouseUrl, type ClickHouseTarget } from './connection-url.js';
 import { eventRowLine } from './event-row.js';
@@ -149,6 +150,23 @@ export class ClickHouseStore implements Store {
         return { idHash: BigInt(idHash), receivedAt: Number(receivedAt) };
       });
     }
+  }
+
+  eventsInRange(site: string, from: number, to: number): Promise<StoredEvent[]> {
+    return this.#reads().eventsInRange(site, from, to);
+  }
+
+  eventsOfVisitors(site: string, visitors: readonly bigint[]): Promise<StoredEvent[]> {
+    return this.#reads().eventsOfVisitors(site, visitors);
+  }
+
+  /** Rows already shipped (at start the journal is shipped first, so they are all there soon after). */
+  eventsSince(sinceMs: number): Promise<StoredEvent[]> {
+    return this.#reads().eventsSince(sinceMs);
+  }
+
+  #reads() {
+    return clickHouseEventReads((sql) => this.#select(sql), this.target.database);
   }
 
   async stats(query: StatsQuery): Promise<Stats> {

@@ -1,0 +1,54 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EventType } from '../ingest/ingest-types.js';
+import type { StoredEvent } from './store.js';
+
+const COLUMNS = `site, id_hash, type, ts, received_at, visitor, path, name, value, props, source,
+  utm_source, utm_medium, utm_campaign, country, browser, os, device`;
+
+/** Raw event rows back as `StoredEvent`s (stream recovery, rollup edges, late reconciliation). */
+export async function selectEvents(connection: DuckDBConnection, where: string, params: (string | bigint)[]): Promise<StoredEvent[]> {
+  const result = await connection.stream(`SELECT ${COLUMNS} FROM events WHERE ${where}`, params);
+  const events: StoredEvent[] = [];
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    for (const row of chunk.getRows()) {
+      events.push({
+        site: row[0] as string,
+        idHash: row[1] as bigint,
+        type: row[2] as EventType,
+        ts: Number(row[3]),
+        receivedAt: Number(row[4]),
+        visitor: row[5] as bigint,
+        path: row[6] as string,
+        name: (row[7] as string | null) ?? null,
+        value: (row[8] as number | null) ?? null,
+        props: row[9] as string,
+        source: row[10] as string,
+        utmSource: row[11] as string,
+        utmMedium: row[12] as string,
+        utmCampaign: row[13] as string,
+        country: row[14] as string,
+        browser: row[15] as string,
+        os: row[16] as string,
+        device: row[17] as string,
+      });
+    }
+  }
+  return events;
+}
+
+export function eventsInRange(connection: DuckDBConnection, site: string, from: number, to: number): Promise<StoredEvent[]> {
+  return selectEvents(connection, 'site = $1 AND ts >= $2::BIGINT AND ts < $3::BIGINT', [site, BigInt(Math.floor(from)), BigInt(Math.ceil(to))]);
+}
+
+export function eventsOfVisitors(connection: DuckDBConnection, site: string, visitors: readonly bigint[]): Promise<StoredEvent[]> {
+  if (visitors.length === 0) return Promise.resolve([]);
+  // UBIGINT literals are plain decimal digits (bigints from our own hashing, never request text).
+  const list = visitors.map((v) => `${BigInt.asUintN(64, v)}::UBIGINT`).join(',');
+  return selectEvents(connection, `site = $1 AND visitor IN (${list})`, [site]);
+}
+
+export function eventsSince(connection: DuckDBConnection, sinceMs: number): Promise<StoredEvent[]> {
+  return selectEvents(connection, 'ts >= $1::BIGINT', [BigInt(Math.floor(sinceMs))]);
+}
