@@ -27,6 +27,7 @@ import { serveDirectory } from './static/serve-directory.js';
 import { createGroupCommit } from './store/commit-group.js';
 import { GroupCommitter } from './store/group-commit.js';
 import type { StoredListener } from './store/commit-group.js';
+import type { Stats, StatsQuery } from './stats/stats-types.js';
 import type { Store, StoredEvent } from './store/store.js';
 import type { WispSdk } from './wisp-sdk.js';
 
@@ -38,6 +39,8 @@ export interface AppDeps {
   country: CountryLookup;
   salts: SaltSource;
   metrics: CollectorMetrics;
+  /** `GET /api/stats` answers (default: the store's SQL); the stream wiring answers from rollups. */
+  stats?: (query: StatsQuery) => Promise<Stats>;
   /** Errors that are bugs or outages (500); must not log request data. Default: log the message. */
   onUnexpected?: (error: unknown) => void;
 }
@@ -113,7 +116,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     .on('POST', '/api/e', ingestRoute({ route: 'e', rateLimit, decode: decodeBeacon, ingest, metrics }))
     .on('OPTIONS', '/api/events', ingestPreflight)
     .on('OPTIONS', '/api/e', ingestPreflight)
-    .on('GET', '/api/stats', statsRoute(deps.token, (query) => store.stats(query)))
+    .on('GET', '/api/stats', statsRoute(deps.token, deps.stats ?? ((query) => store.stats(query))))
     .on('GET', '/metrics', metricsRoute(metrics.registry, () => {
       metrics.queueDepth.set(committer.depth);
       metrics.dedupeKeys.set(deduper.size);

@@ -11,6 +11,7 @@ import { createApp, type App } from './server.js';
 import { ClickHouseStore } from './store/clickhouse/clickhouse-store.js';
 import { DuckDBStore } from './store/duckdb-store.js';
 import type { Store } from './store/store.js';
+import { createStreamWiring } from './stream-wiring.js';
 import { loadOrCreateToken } from './token.js';
 import { loadWispSdk } from './wisp-sdk.js';
 
@@ -76,7 +77,10 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
     metrics.errors.inc({ kind: 'unexpected' });
     console.error(`wisp-collector: internal error: ${error instanceof Error ? error.message : String(error)}`);
   };
-  const app = await createApp({ config, token, store, sdk, country, salts, metrics, onUnexpected });
+  // Stream stages (sessions -> rollups -> live, alerts), recovered from the store before listening.
+  const stream = await createStreamWiring({ config, store, token, metrics, env: env ?? process.env });
+  const app = await createApp({ config, token, store, sdk, country, salts, metrics, onUnexpected, stats: stream.stats });
+  stream.attach(app);
   const server = createServer(
     { keepAliveTimeout: 65_000, requestTimeout: 30_000 },
     nodeAdapter(app.handler, { maxBodyBytes: LIMITS.maxBodyBytes, trustProxy: config.trustProxy, onUnexpected }),
@@ -98,7 +102,9 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
       (closing ??= (async () => {
         const stopped = new Promise((resolve) => server.close(resolve));
         server.closeIdleConnections();
+        stream.pipeline.hub.close(); // ends the live streams so the server can close
         await app.drain();
+        stream.close();
         server.closeAllConnections();
         await stopped;
         closeSalts();

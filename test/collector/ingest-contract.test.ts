@@ -68,7 +68,7 @@ describe('POST /api/e', () => {
     expect(json.json).toEqual({ accepted: 0, duplicates: 1 });
     const s = await stats('beacon.test');
     expect(s.totals).toMatchObject({ pageviews: 1, events: 1 });
-    expect(s.events).toEqual([{ key: 'signup', count: 1, visitors: 1 }]);
+    expect(s.events).toMatchObject([{ key: 'signup', count: 1 }]);
   });
 });
 
@@ -134,9 +134,9 @@ describe('other routes', () => {
   test('a real browser UA is counted with browser, OS and device', async () => {
     await postBatch(collector.url, 'ua.test', [event()], { userAgent: CHROME_UA, ip: '81.2.69.142' });
     const s = await stats('ua.test');
-    expect(s.browsers).toEqual([{ key: 'Chrome', pageviews: 1, visitors: 1 }]);
-    expect(s.os).toEqual([{ key: 'Windows', pageviews: 1, visitors: 1 }]);
-    expect(s.devices).toEqual([{ key: 'desktop', pageviews: 1, visitors: 1 }]);
-    expect(s.countries).toEqual([{ key: 'GB', pageviews: 1, visitors: 1 }]);
+    expect(s.browsers).toEqual([{ key: 'Chrome', pageviews: 1 }]);
+    expect(s.os).toEqual([{ key: 'Windows', pageviews: 1 }]);
+    expect(s.devices).toEqual([{ key: 'desktop', pageviews: 1 }]);
+    expect(s.countries).toEqual([{ key: 'GB', pageviews: 1 }]);
   });
 });

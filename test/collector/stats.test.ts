@@ -74,44 +74,44 @@ test('stats equal the hand-computed expectation for a fixed corpus', async () =>
     { key: '/docs', pageviews: 1, visitors: 1 },
   ]);
   expect(json.entryPages).toEqual([
-    { key: '/', pageviews: 2, visitors: 2 },
-    { key: '/docs', pageviews: 1, visitors: 1 },
-    { key: '/pricing', pageviews: 1, visitors: 1 },
+    { key: '/', pageviews: 2 },
+    { key: '/docs', pageviews: 1 },
+    { key: '/pricing', pageviews: 1 },
   ]);
   expect(json.exitPages).toEqual([
-    { key: '/pricing', pageviews: 2, visitors: 2 },
-    { key: '/', pageviews: 1, visitors: 1 },
-    { key: '/docs', pageviews: 1, visitors: 1 },
+    { key: '/pricing', pageviews: 2 },
+    { key: '/', pageviews: 1 },
+    { key: '/docs', pageviews: 1 },
   ]);
   expect(json.referrers).toEqual([
-    { key: 'google.com', pageviews: 1, visitors: 1 },
-    { key: 'news.ycombinator.com', pageviews: 1, visitors: 1 },
+    { key: 'google.com', pageviews: 1 },
+    { key: 'news.ycombinator.com', pageviews: 1 },
   ]);
-  expect(json.utmSources).toEqual([{ key: 'newsletter', pageviews: 1, visitors: 1 }]);
-  expect(json.utmMediums).toEqual([{ key: 'email', pageviews: 1, visitors: 1 }]);
-  expect(json.utmCampaigns).toEqual([{ key: 'launch', pageviews: 1, visitors: 1 }]);
+  expect(json.utmSources).toEqual([{ key: 'newsletter', pageviews: 1 }]);
+  expect(json.utmMediums).toEqual([{ key: 'email', pageviews: 1 }]);
+  expect(json.utmCampaigns).toEqual([{ key: 'launch', pageviews: 1 }]);
   expect(json.countries).toEqual([
-    { key: 'GB', pageviews: 3, visitors: 1 },
-    { key: 'SE', pageviews: 1, visitors: 1 },
+    { key: 'GB', pageviews: 3 },
+    { key: 'SE', pageviews: 1 },
   ]);
   expect(json.browsers).toEqual([
-    { key: 'Chrome', pageviews: 5, visitors: 2 },
-    { key: 'Mobile Safari', pageviews: 1, visitors: 1 },
+    { key: 'Chrome', pageviews: 5 },
+    { key: 'Mobile Safari', pageviews: 1 },
   ]);
   expect(json.os).toEqual([
-    { key: 'Windows', pageviews: 5, visitors: 2 },
-    { key: 'iOS', pageviews: 1, visitors: 1 },
+    { key: 'Windows', pageviews: 5 },
+    { key: 'iOS', pageviews: 1 },
   ]);
   expect(json.devices).toEqual([
-    { key: 'desktop', pageviews: 5, visitors: 2 },
-    { key: 'mobile', pageviews: 1, visitors: 1 },
+    { key: 'desktop', pageviews: 5 },
+    { key: 'mobile', pageviews: 1 },
   ]);
-  expect(json.events).toEqual([{ key: 'signup', count: 1, visitors: 1 }]);
-  expect(json.errors).toEqual([{ key: 'Boom', count: 1, visitors: 1 }]);
-  // LCP 1000, 2000, 3000, 4000: p75 interpolated = 3000 + 0.25 * 1000.
+  expect(json.events).toMatchObject([{ key: 'signup', count: 1 }]);
+  expect(json.errors).toEqual([{ key: 'Boom', count: 1 }]);
+  // LCP 1000, 2000, 3000, 4000: quantiles from the rollups' sketch (the value at the rank, within 1%).
   expect(json.vitals).toEqual([
-    { key: 'INP', p75: 200, count: 1 },
-    { key: 'LCP', p75: 3250, count: 4 },
+    { key: 'INP', p75: expect.closeTo(200, -1), p90: expect.closeTo(200, -1), count: 1 },
+    { key: 'LCP', p75: expect.closeTo(3000, -2), p90: expect.closeTo(3000, -2), count: 4 },
   ]);
   expect(json.series).toEqual([0, 1, 2, 3].map((h) => ({
     t: new Date(T0 + h * HOUR).toISOString(),

@@ -1,5 +1,6 @@
 import { HttpError } from '../http/http-error.js';
 import { SITE_PATTERN } from '../ingest/limits.js';
+import { chooseInterval, isValidTimeZone, MAX_SERIES_BUCKETS } from '../rollups/index.js';
 import { parseStatsFilters } from './stats-filters.js';
 import type { StatsQuery } from './stats-types.js';
 
@@ -15,11 +16,11 @@ function instant(raw: string, name: string): number {
   return ms;
 }
 
-/** Series granularity from the range: minutes up to 3 hours, hours up to 3 days, then days (UTC). */
+const INTERVAL_MS = { minute: MINUTE, hour: HOUR, day: DAY } as const;
+
+/** Series granularity from the range (the rollups' rule): minutes up to 3 hours, hours up to 4 days, then days. */
 export function bucketFor(rangeMs: number): number {
-  if (rangeMs <= 3 * HOUR) return MINUTE;
-  if (rangeMs <= 3 * DAY) return HOUR;
-  return DAY;
+  return INTERVAL_MS[chooseInterval(0, rangeMs)];
 }
 
 /** Validates `site`, `from`, `to` (defaults: the last 7 days up to now) and `filters`. */
@@ -32,5 +33,12 @@ export function parseStatsQuery(url: URL, now: number): StatsQuery {
   const from = fromRaw ? instant(fromRaw, 'from') : to - 7 * DAY;
   if (from >= to) throw new HttpError(400, 'invalid_range', 'from must be before to');
   if (to - from > MAX_RANGE_MS) throw new HttpError(400, 'invalid_range', 'range longer than 400 days');
-  return { site, from, to, bucketMs: bucketFor(to - from), filters: parseStatsFilters(url.searchParams.get('filters')) };
+  const intervalRaw = url.searchParams.get('interval');
+  if (intervalRaw !== null && !(intervalRaw in INTERVAL_MS)) throw new HttpError(400, 'invalid_interval', 'interval must be minute, hour or day');
+  const interval = (intervalRaw as keyof typeof INTERVAL_MS | null) ?? chooseInterval(from, to);
+  if ((to - from) / INTERVAL_MS[interval] > MAX_SERIES_BUCKETS) throw new HttpError(400, 'invalid_interval', `more than ${MAX_SERIES_BUCKETS} ${interval} buckets`);
+  const tz = url.searchParams.get('tz') || 'UTC';
+  if (!isValidTimeZone(tz)) throw new HttpError(400, 'invalid_tz', 'tz must be an IANA time zone (e.g. Europe/Berlin)');
+  const filters = parseStatsFilters(url.searchParams.get('filters'));
+  return { site, from, to, bucketMs: INTERVAL_MS[interval], interval, tz, filters };
 }

@@ -5,8 +5,11 @@ export interface StatsQuery {
   site: string;
   from: number;
   to: number;
-  /** Series bucket width, ms (chosen from the range by the route). */
+  /** Series bucket width, ms (chosen from the range by the route, or `interval=`). */
   bucketMs: number;
+  /** Series granularity (`interval=`, default chosen by range) and IANA zone of its boundaries (`tz=`, default UTC). */
+  interval?: 'minute' | 'hour' | 'day';
+  tz?: string;
   /** `filters=`: every number of the answer is computed over the events they keep (default none). */
   filters?: StatsFilter[];
 }
@@ -20,21 +23,25 @@ export interface Totals {
   avgSessionSeconds: number;
 }
 
+/** `visitors` (distinct) on pages only; entry/exit rows: `pageviews` counts sessions. */
 export interface BreakdownRow {
   key: string;
   pageviews: number;
-  visitors: number;
+  visitors?: number;
 }
 
 export interface CountRow {
   key: string;
   count: number;
-  visitors: number;
+  /** Custom events: counts per (prop, value). */
+  props?: { key: string; value: string; count: number }[];
 }
 
+/** Quantiles from the rollups' mergeable sketch (1% relative accuracy) on both paths. */
 export interface VitalRow {
   key: string;
   p75: number;
+  p90?: number;
   count: number;
 }
 

@@ -1,5 +1,6 @@
-import type { BreakdownRow, CountRow, SeriesPoint, Stats, StatsQuery, VitalRow } from '../../stats/stats-types.js';
-import { SESSION_GAP_MS } from '../duckdb-stats.js';
+import type { BreakdownRow, CountRow, SeriesPoint, Stats, StatsQuery } from '../../stats/stats-types.js';
+import { chooseInterval, seriesBuckets } from '../../rollups/series-buckets.js';
+import { SESSION_GAP_MS, vitalRows, withProps } from '../duckdb-stats.js';
 import { integerLiteral, stringLiteral } from './sql-literal.js';
 
 /** Runs a SELECT and returns its rows (UInt64 columns arrive as decimal strings). */
@@ -22,7 +23,7 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
   const range = `${table} ${inRange}`;
   const sessions = sessionsSql(range);
   const counts = (type: string) =>
-    select(`SELECT name AS key, count() AS count, uniqExact(visitor) AS visitors ${range}
+    select(`SELECT name AS key, count() AS count ${range}
       AND type = '${type}' GROUP BY key ORDER BY count DESC, key LIMIT ${TOP}`).then(toCounts);
   const [eventTotals, sessionRows, breakdownRows, events, errors, vitals, series] = await Promise.all([
     select(`SELECT countIf(type = 'pageview') AS pageviews, uniqExact(visitor) AS visitors,
@@ -39,19 +40,22 @@ export async function queryClickHouseStats(select: SelectRows, database: string,
       ARRAY JOIN [${BREAKDOWNS.map((column, i) => `(${i}, ${column})`).join(', ')}] AS d
       ${inRange} AND type = 'pageview' AND key != ''
       GROUP BY dimension, key ORDER BY dimension, pageviews DESC, key LIMIT ${TOP} BY dimension`),
-    counts('event'),
+    // Custom events with their props (counted in JS, as the embedded store and the rollups).
+    Promise.all([counts('event'), select(`SELECT name, props, count() AS n ${range} AND type = 'event' AND props != '{}' GROUP BY name, props`)])
+      .then(([rows, props]) => withProps(rows, props.map((row) => ({ ...row, n: num(row.n) })))),
     counts('error'),
-    select(`SELECT name AS key, quantile(0.75)(assumeNotNull(value)) AS p75, count() AS count ${range}
-      AND type = 'vital' AND isNotNull(value) GROUP BY key ORDER BY key`).then(toVitals),
+    // Vital quantiles from the rollups' sketch over the values (same numbers on every path).
+    select(`SELECT name AS key, assumeNotNull(value) AS value ${range} AND type = 'vital' AND isNotNull(value) AND isFinite(assumeNotNull(value))`)
+      .then((rows) => vitalRows(rows.map((row) => ({ key: String(row.key), value: num(row.value) })))),
     seriesOf(select, range, query),
   ]);
   const e = eventTotals[0] ?? {};
   const all = sessionRows.find((row) => num(row.kind) === 0) ?? {};
   const sessionCount = num(all.sessions);
   const breakdown = (column: (typeof BREAKDOWNS)[number]) =>
-    toBreakdown(breakdownRows.filter((row) => num(row.dimension) === BREAKDOWNS.indexOf(column)));
+    toBreakdown(breakdownRows.filter((row) => num(row.dimension) === BREAKDOWNS.indexOf(column)), column === 'path');
   const sessionPages = (kind: number) =>
-    sessionRows.filter((row) => num(row.kind) === kind).map((row) => ({ key: String(row.key), pageviews: num(row.with_key), visitors: num(row.visitors) }));
+    sessionRows.filter((row) => num(row.kind) === kind).map((row) => ({ key: String(row.key), pageviews: num(row.with_key) }));
   return {
     site: query.site,
     from: new Date(query.from).toISOString(),
@@ -108,17 +112,19 @@ function sessionsSql(range: string): string {
     ${range} GROUP BY visitor`;
 }
 
+// Series at the buckets of seriesBuckets (interval, tz): each event finds its bucket in the constant
+// array of bucket starts; visitors over all event types (as the totals and the rollups).
 async function seriesOf(select: SelectRows, range: string, query: StatsQuery): Promise<SeriesPoint[]> {
-  const bucketMs = integerLiteral(query.bucketMs);
-  const rows = await select(`SELECT intDiv(ts, ${bucketMs}) * ${bucketMs} AS t, count() AS pageviews,
-    uniqExact(visitor) AS visitors ${range} AND type = 'pageview' GROUP BY t`);
-  const byBucket = new Map(rows.map((row) => [num(row.t), row]));
-  const points: SeriesPoint[] = [];
-  for (let t = Math.floor(query.from / query.bucketMs) * query.bucketMs; t < query.to; t += query.bucketMs) {
-    const row = byBucket.get(t);
-    points.push({ t: new Date(t).toISOString(), pageviews: num(row?.pageviews), visitors: num(row?.visitors) });
-  }
-  return points;
+  const buckets = seriesBuckets(query.from, query.to, query.interval ?? chooseInterval(query.from, query.to), query.tz);
+  if (buckets.length === 0) return [];
+  const starts = `[${buckets.map((bucket) => integerLiteral(bucket.t)).join(', ')}]`;
+  const rows = await select(`SELECT arrayFirstIndex(b -> b > ts, ${starts}) AS next, countIf(type = 'pageview') AS pageviews,
+    uniqExact(visitor) AS visitors ${range} GROUP BY next`);
+  const byBucket = new Map(rows.map((row) => [num(row.next) === 0 ? buckets.length - 1 : num(row.next) - 2, row]));
+  return buckets.map((bucket, i) => {
+    const row = byBucket.get(i);
+    return { t: new Date(bucket.t).toISOString(), pageviews: num(row?.pageviews), visitors: num(row?.visitors) };
+  });
 }
 
 /** The UTC day of an epoch-ms time as a Date literal (the primary key's second column). */
@@ -131,14 +137,13 @@ function num(value: unknown): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function toBreakdown(rows: Record<string, unknown>[]): BreakdownRow[] {
-  return rows.map((row) => ({ key: String(row.key), pageviews: num(row.pageviews), visitors: num(row.visitors) }));
+/** Distinct visitors per row on pages only (the definition shared with the rollups). */
+function toBreakdown(rows: Record<string, unknown>[], withVisitors: boolean): BreakdownRow[] {
+  return rows.map((row) =>
+    withVisitors ? { key: String(row.key), pageviews: num(row.pageviews), visitors: num(row.visitors) } : { key: String(row.key), pageviews: num(row.pageviews) },
+  );
 }
 
 function toCounts(rows: Record<string, unknown>[]): CountRow[] {
-  return rows.map((row) => ({ key: String(row.key), count: num(row.count), visitors: num(row.visitors) }));
-}
-
-function toVitals(rows: Record<string, unknown>[]): VitalRow[] {
-  return rows.map((row) => ({ key: String(row.key), p75: num(row.p75), count: num(row.count) }));
+  return rows.map((row) => ({ key: String(row.key), count: num(row.count) }));
 }

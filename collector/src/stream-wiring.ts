@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { Gauge, Histogram, Counter } from 'prom-client';
+import { AlertEngine, DeliveryLedger, loadAlertConfig, rollupsAlertSource } from './alerts/index.js';
+import type { CollectorConfig } from './config.js';
+import { SITE_PATTERN } from './ingest/limits.js';
+import { liveRoute, StreamPipeline } from './live/index.js';
+import type { CollectorMetrics } from './metrics/collector-metrics.js';
+import { chooseInterval, DAY_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
+import type { App } from './server.js';
+import { fromStoredEvent, SESSION_GAP_MS } from './sessions/index.js';
+import { rollupStatsBody } from './stats/rollup-stats.js';
+import type { Stats, StatsQuery } from './stats/stats-types.js';
+import type { Store } from './store/store.js';
+
+/**
+ * How far back the rollups are rebuilt from stored events at start (WISP_ROLLUP_DAYS, default 8:
+ * "7 days" and "today" stay on the rollup path after a restart). Older ranges are answered by SQL.
+ */
+export const DEFAULT_ROLLUP_DAYS = 8;
+
+export interface StreamWiring {
+  pipeline: StreamPipeline;
+  /** `/api/stats`: rollups + raw edges when unfiltered and covered (embedded store), else the store's SQL. */
+  stats(query: StatsQuery): Promise<Stats>;
+  /** Mounts `/api/live` and subscribes the pipeline to durable groups; starts ticks and alerts. */
+  attach(app: App): void;
+  close(): void;
+}
+
+/**
+ * The stream stages (sessions -> rollups -> live, alerts) around a store: recovered from stored
+ * events before the collector listens, fed every durable group right after its commit.
+ */
+export async function createStreamWiring(options: {
+  config: CollectorConfig;
+  store: Store;
+  token: string;
+  metrics: CollectorMetrics;
+  env?: NodeJS.ProcessEnv;
+  clock?: () => number;
+}): Promise<StreamWiring> {
+  const { config, store, metrics } = options;
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? Date.now;
+  const registers = [metrics.registry];
+  const latency = new Histogram({
+    name: 'wisp_stream_processing_seconds',
+    help: 'Processing latency: request receipt -> rollup and live feed updated, per durable group',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const processed = new Counter({ name: 'wisp_stream_events_total', help: 'Events processed by the stream stages', registers });
+  const streamErrors = new Counter({ name: 'wisp_stream_errors_total', help: 'Stream stage failures (late-event reconciliation, alerts)', labelNames: ['kind'] as const, registers });
+  let pipeline!: StreamPipeline;
+  new Gauge({
+    name: 'wisp_stream_queue_depth',
+    help: 'Late events waiting for session reconciliation against the store',
+    registers,
+    collect() {
+      this.set(pipeline.queueDepth);
+    },
+  });
+  new Gauge({
+    name: 'wisp_live_connections',
+    help: 'Connected /api/live streams',
+    registers,
+    collect() {
+      this.set(pipeline.hub.listenerCount);
+    },
+  });
+  const onError = (kind: string) => (error: unknown) => {
+    streamErrors.inc({ kind });
+    metrics.errors.inc({ kind: 'stream' });
+    console.error(`wisp-collector: stream ${kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const visitorsOf = (visitors: readonly string[]) => visitors.map((v) => BigInt(`0x${v}`));
+  pipeline = new StreamPipeline({
+    clock,
+    loadVisitorEvents: async (site, visitors) => (await store.eventsOfVisitors(site, visitorsOf(visitors))).map(fromStoredEvent),
+    onProcessed: ({ events, latencyMs }) => {
+      processed.inc(events);
+      latency.observe(Math.max(0, latencyMs) / 1000);
+    },
+    onError: onError('reconcile'),
+  });
+
+  // Recovery: windows from `from` on, sessions that may still grow (their events back to from - gap).
+  const days = Number(env.WISP_ROLLUP_DAYS ?? DEFAULT_ROLLUP_DAYS);
+  const from = Math.floor((clock() - (Number.isFinite(days) && days > 0 ? days : DEFAULT_ROLLUP_DAYS) * DAY_MS) / DAY_MS) * DAY_MS;
+  pipeline.recover((await store.eventsSince(from - SESSION_GAP_MS)).map(fromStoredEvent), from);
+
+  const loadEdge = storeEdgeLoader({
+    eventsInRange: async (site, a, b) => (await store.eventsInRange(site, a, b)).map(fromStoredEvent),
+    eventsOfVisitors: async (site, visitors) => (await store.eventsOfVisitors(site, visitorsOf(visitors))).map(fromStoredEvent),
+  });
+  const rollupsAnswer = config.store !== 'clickhouse';
+  const stats = async (query: StatsQuery): Promise<Stats> => {
+    if (!rollupsAnswer || (query.filters?.length ?? 0) > 0 || query.from < from) return store.stats(query);
+    const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, loadEdge, {
+      interval: query.interval ?? chooseInterval(query.from, query.to), tz: query.tz, limit: 100,
+    });
+    return rollupStatsBody(query, body);
+  };
+
+  let ticker: NodeJS.Timeout | undefined;
+  let alerts: AlertEngine | undefined;
+  return {
+    pipeline,
+    stats,
+    attach(app) {
+      app.onStored((rows) => pipeline.process(rows.map(fromStoredEvent)));
+      app.route('GET', '/api/live', liveRoute(pipeline.hub, {
+        token: options.token,
+        isValidSite: (site) => SITE_PATTERN.test(site) && (!config.sites || config.sites.has(site)),
+      }));
+      ticker = setInterval(() => {
+        try {
+          pipeline.tick();
+        } catch (error) {
+          onError('tick')(error);
+        }
+      }, 5_000);
+      ticker.unref();
+      if (env.WISP_ALERTS) {
+        alerts = new AlertEngine({
+          config: loadAlertConfig(env.WISP_ALERTS),
+          source: rollupsAlertSource(pipeline.rollups),
+          clock,
+          ledger: new DeliveryLedger(join(config.dataDir, 'alerts-delivered.txt')),
+        });
+        alerts.start(Number(env.WISP_ALERTS_INTERVAL_MS ?? 30_000), (report) => {
+          if (!report.result.ok) streamErrors.inc({ kind: 'alert_delivery' });
+        });
+      }
+    },
+    close() {
+      if (ticker) clearInterval(ticker);
+      alerts?.stop();
+      pipeline.close();
+    },
+  };
+}
