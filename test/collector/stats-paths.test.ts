@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startCollector, type RunningCollector } from '../../collector/src/index.js';
 import { DuckDBStore } from '../../collector/src/store/duckdb-store.js';
 import { parseStatsQuery } from '../../collector/src/stats/parse-stats-query.js';
+import { settled } from '../support/stream-settled.js';
 import { CHROME_UA, IPHONE_UA, event, getStats, postBatch, tempDataDir, type TestEvent } from '../support/collector-fixtures.js';
 
 const SITE = 'paths.test';
@@ -68,7 +69,7 @@ beforeAll(async () => {
     const answer = await postBatch(collector.url, SITE, batch.events, { ip: batch.ip, userAgent: batch.userAgent });
     expect(answer.status).toBe(202);
   }
-  await new Promise((resolve) => setTimeout(resolve, 200)); // late-event reconciliation runs after the commit
+  await settled(collector.url); // late-event reconciliation runs after the commit
   for (const range of RANGES) {
     const { status, json } = await getStats(collector.url, 'paths-token', { site: SITE, ...range });
     expect(status).toBe(200);

@@ -2,6 +2,7 @@
 // after each ingest), the stream metrics, interval=/tz= validation, and stats rebuilt after a restart.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startCollector, type RunningCollector } from '../../collector/src/index.js';
+import { settled } from '../support/stream-settled.js';
 import { CHROME_UA, event, getStats, postBatch, tempDataDir } from '../support/collector-fixtures.js';
 
 const TOKEN = 'wiring-token';
@@ -85,7 +86,7 @@ async function restartCompare(site: string, offsetsMin: [number, number]) {
   const now = Date.now();
   const events = offsetsMin.map((m, i) => event({ url: `https://wiring.test/${'ab'[i]}`, ts: now - m * 60_000 }));
   expect((await postBatch(collector.url, site, events, { userAgent: CHROME_UA, ip: '89.160.20.112' })).status).toBe(202);
-  await new Promise((resolve) => setTimeout(resolve, 200)); // late-event reconciliation
+  await settled(collector.url); // late-event reconciliation
   const range = { site, from: now - 3_600_000, to: now + 60_000 };
   const before = (await getStats(collector.url, TOKEN, range)).json;
   expect(before.totals.pageviews).toBe(2);
