@@ -9,6 +9,9 @@ export const REDACTED = {
   card: '[card]',
   phone: '[phone]',
   token: '[token]',
+  ip: '[ip]',
+  ua: '[ua]',
+  ssn: '[ssn]',
 } as const;
 
 // Order matters: JWTs and UUIDs before tokens, cards before phones (both are digit runs).
@@ -17,17 +20,39 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 // 13-19 digits, optionally grouped by single spaces or dashes; issuers start with 2-6.
 const CARD = /(?<![\d-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\d-])/g;
-// International (+CC ...) or North-American style with separators: bare digit runs are left
-// alone because they are far more often ids, prices or epoch times than phone numbers.
-const PHONE = /(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){2,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)/g;
+// International (+CC ...) or North-American style with separators (space-only groups need an area
+// code and exchange starting with 2-9): bare digit runs are left alone because they are far more
+// often ids, prices or epoch times than phone numbers.
+const PHONE = /(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){2,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4}|[2-9]\d\d [2-9]\d\d \d{4})(?!\w)/g;
+// A US social security number is always 3-2-4 digits with dashes (ISBNs and dates have other shapes).
+const SSN = /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g;
+// A browser User-Agent: `Mozilla/5.0 (...)` or an engine token with its comment, plus the
+// `Product/version (comment)` tokens that follow. Runs before IPV4 (`Chrome/131.0.0.0`).
+const UA = /\b(?:Mozilla|AppleWebKit)\/[\d.]+(?: ?\([^()]*\))?(?: +\w[\w.-]*\/[\w.+-]+(?: \([^()]*\))?)*/g;
+// Four dotted numbers (each checked <= 255), not glued to a word or another dot (so `/v1.2.3.4/` stays).
+const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\w|\.\w)/g;
+// IPv6 candidates (hex groups and at least two colons), checked by isIpv6 so clock times
+// (`19:52:45`) and `a::b`-style names without hex groups stay.
+const IPV6_CANDIDATE = /(?<![\w:.])[\da-f]*(?::[\da-f]*){2,8}(?![\w:])/gi;
 const PREFIXED_SECRET = /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAKIA[0-9A-Z]{16}\b/g;
 const TOKEN_RUN = /[A-Za-z0-9_\-.~]{20,}/g;
 
+/** Eight hex groups, or two to seven with one `::` and a digit (so C++ names like `a::b` stay). */
+function isIpv6(candidate: string): boolean {
+  const halves = candidate.split('::');
+  const groups = candidate.split(/::?/).filter(Boolean);
+  return (
+    halves.length < 3 && !candidate.includes(':::') && groups.every((group) => /^[\da-f]{1,4}$/i.test(group)) &&
+    (halves.length > 1 ? groups.length > 1 && groups.length < 8 && /\d/.test(candidate) : groups.length === 8)
+  );
+}
+
 /**
  * Redacts personal data and secrets inside free text (event names, prop values, URL parts):
- * e-mail addresses, JWTs, UUIDs, Luhn-valid payment-card numbers, phone numbers, well-known API
- * key shapes and long random-looking tokens. Ordinary words, dates, versions, slugs and numbers
- * pass untouched. Pure: no DOM, runs in browsers, workers and Node.
+ * e-mail addresses, JWTs, UUIDs, Luhn-valid payment-card numbers, phone numbers, US SSNs,
+ * IPv4/IPv6 addresses, browser User-Agent strings, well-known API key shapes and long
+ * random-looking tokens. Ordinary words, dates, versions, slugs and numbers pass untouched.
+ * Pure: no DOM, runs in browsers, workers and Node.
  */
 export function scrubText(text: string): string {
   if (text.length < 6) return text;
@@ -36,6 +61,10 @@ export function scrubText(text: string): string {
     .replace(EMAIL, REDACTED.email)
     .replace(UUID, REDACTED.uuid)
     .replace(PREFIXED_SECRET, REDACTED.token)
+    .replace(UA, REDACTED.ua)
+    .replace(IPV6_CANDIDATE, (match) => (isIpv6(match) ? REDACTED.ip : match))
+    .replace(IPV4, (match) => (match.split('.').every((octet) => +octet < 256) ? REDACTED.ip : match))
+    .replace(SSN, REDACTED.ssn)
     .replace(CARD, (match) => (luhnValid(match) ? REDACTED.card : match))
     .replace(PHONE, REDACTED.phone)
     .replace(TOKEN_RUN, (match) => (looksSecret(match) ? REDACTED.token : match));

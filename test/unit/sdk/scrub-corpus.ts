@@ -51,6 +51,8 @@ export const URL_CASES: ReadonlyArray<readonly [string, string]> = [
   ['https://example.com/app#/orders/3f2504e0-4f89-11d3-9a0c-0305e82c3301', 'https://example.com/app#/orders/[uuid]'],
   ['/relative/path?token=abc', '/relative/path'],
   ['https://example.com/a?utm_source=x', 'https://example.com/a?utm_source=x'],
+  ['https://example.com/v1.2.3.4/docs', 'https://example.com/v1.2.3.4/docs'],
+  ['https://example.com/lookup/203.0.113.195', 'https://example.com/lookup/[ip]'],
 ];
 
 export const TEXT_CASES: ReadonlyArray<readonly [string, string]> = [
@@ -104,6 +106,34 @@ export const TEXT_CASES: ReadonlyArray<readonly [string, string]> = [
   ['xoxb-123456789012-abcdefghij', '[token]'],
   ['session 7b3e9c1a5f2d8e4b6a0c9f1e3d5b7a9c', 'session [token]'],
   ['api key Zx8vQ2mN4pL6kJ9hG3fD1sA5', 'api key [token]'],
+  // IP addresses
+  ['from 203.0.113.195', 'from [ip]'],
+  ['client 10.0.0.1, proxy 192.168.1.254.', 'client [ip], proxy [ip].'],
+  ['blocked 2001:db8:85a3::8a2e:370:7334', 'blocked [ip]'],
+  ['2001:0db8:85a3:0000:0000:8a2e:0370:7334', '[ip]'],
+  ['peer fe80::1 down', 'peer [ip] down'],
+  // User-Agent strings
+  ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', '[ua]'],
+  ['ua: Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1', 'ua: [ua]'],
+  ['AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0', '[ua]'],
+  // US SSNs and space-grouped phones
+  ['ssn 123-45-6789', 'ssn [ssn]'],
+  ['call 415 555 0132 today', 'call [phone] today'],
+  ['tel: +44 20 7946 0958', 'tel: [phone]'],
+  // negatives for the shapes above
+  ['GET /v1.2.3.4/assets/app.js', 'GET /v1.2.3.4/assets/app.js'],
+  ['build 1.2.3.4.5 released', 'build 1.2.3.4.5 released'],
+  ['due 2026-11-25', 'due 2026-11-25'],
+  ['opened /blog/2026/11/real-time', 'opened /blog/2026/11/real-time'],
+  ['order ORD-2026-118-4821', 'order ORD-2026-118-4821'],
+  ['order 123-4567-890', 'order 123-4567-890'],
+  ['total $1,234.56 for 3 items', 'total $1,234.56 for 3 items'],
+  ['sizes 128 256 1024', 'sizes 128 256 1024'],
+  ['between 100 and 200 of 5000', 'between 100 and 200 of 5000'],
+  ['took 12:30:45.120', 'took 12:30:45.120'],
+  ['std::vector<int> a::b', 'std::vector<int> a::b'],
+  ['ratio 999.999.999.999', 'ratio 999.999.999.999'],
+  ['engine Chrome 131 on Linux', 'engine Chrome 131 on Linux'],
 ];
 
 export const PROPS_CASES: ReadonlyArray<readonly [Record<string, string | number | boolean>, Record<string, string | number | boolean>]> = [
