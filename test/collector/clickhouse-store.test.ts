@@ -79,6 +79,20 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
         totals: { ...expected.totals, avgSessionSeconds: 0 },
       });
       expect(clickhouse.features?.version).toMatch(/^\d+\.\d+/);
+      // filters= as on the embedded store (event columns and visitor-level source/event conditions).
+      for (const filters of [
+        [{ dimension: 'country', value: 'DE' }],
+        [{ dimension: 'source', value: 'news.ycombinator.com' }, { dimension: 'page', value: '/' }],
+        [{ dimension: 'event', value: 'signup' }],
+      ] as const) {
+        const filtered = { ...query, filters: [...filters] };
+        const want = await duck.stats(filtered);
+        const got = await clickhouse.stats(filtered);
+        expect(got.totals.pageviews).toBeGreaterThan(0);
+        expect(got.totals.pageviews).toBeLessThan(actual.totals.pageviews);
+        expect(got.totals.avgSessionSeconds).toBeCloseTo(want.totals.avgSessionSeconds, 6);
+        expect({ ...got, totals: { ...got.totals, avgSessionSeconds: 0 } }).toEqual({ ...want, totals: { ...want.totals, avgSessionSeconds: 0 } });
+      }
     } finally {
       await duck.close();
       await clickhouse.close();

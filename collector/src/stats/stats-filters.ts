@@ -45,13 +45,14 @@ export function parseStatsFilters(raw: string | null): StatsFilter[] {
 /**
  * SQL conditions to AND into the range's WHERE: the event's own column for page/country/browser/
  * os/device; for source and event, the events of visitors who arrived from that source / fired that
- * custom event in the same range (`rangeWhere`). `value` binds a parameter and returns its placeholder.
+ * custom event in the same range (`rangeWhere`, over `table`). `value` binds a parameter and returns its
+ * placeholder, or returns a quoted literal (ClickHouse 18.16 has no query parameters).
  */
-export function filterConditions(filters: readonly StatsFilter[], value: (raw: string) => string, rangeWhere: string): string[] {
+export function filterConditions(filters: readonly StatsFilter[], value: (raw: string) => string, rangeWhere: string, table = 'events'): string[] {
   return filters.map((f) => {
     const column = EVENT_COLUMNS[f.dimension];
     if (column) return `${column} = ${value(f.value)}`;
     const match = f.dimension === 'source' ? `source = ${value(f.value)}` : `type = 'event' AND name = ${value(f.value)}`;
-    return `visitor IN (SELECT visitor FROM events WHERE ${rangeWhere} AND ${match})`;
+    return `visitor IN (SELECT visitor FROM ${table} WHERE ${rangeWhere} AND ${match})`;
   });
 }

@@ -1,5 +1,6 @@
 import type { BreakdownRow, CountRow, SeriesPoint, Stats, StatsQuery } from '../../stats/stats-types.js';
 import { chooseInterval, seriesBuckets } from '../../rollups/series-buckets.js';
+import { filterConditions } from '../../stats/stats-filters.js';
 import { SESSION_GAP_MS, vitalRows, withProps } from '../duckdb-stats.js';
 import { integerLiteral, stringLiteral } from './sql-literal.js';
 
@@ -17,9 +18,12 @@ const BREAKDOWNS = ['path', 'source', 'utm_source', 'utm_medium', 'utm_campaign'
  */
 export async function queryClickHouseStats(select: SelectRows, database: string, query: StatsQuery): Promise<Stats> {
   const table = `FROM ${database}.events FINAL`;
-  const inRange = `WHERE site = ${stringLiteral(query.site)}
+  const rangeWhere = `site = ${stringLiteral(query.site)}
     AND day BETWEEN ${dayLiteral(query.from)} AND ${dayLiteral(query.to)}
     AND ts >= ${integerLiteral(query.from)} AND ts < ${integerLiteral(query.to)}`;
+  // filters= as the embedded store applies them, values as quoted literals.
+  const conditions = filterConditions(query.filters ?? [], stringLiteral, rangeWhere, `${database}.events FINAL`);
+  const inRange = `WHERE ${rangeWhere}${conditions.map((condition) => ` AND ${condition}`).join('')}`;
   const range = `${table} ${inRange}`;
   const sessions = sessionsSql(range);
   const counts = (type: string) =>
