@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickHouseInstalled, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 import { spawnCollector, type CollectorProcess } from '../support/collector-process.js';
 import { CHROME_UA, getStats } from '../support/collector-fixtures.js';
+import { nginxInstalled } from '../support/required-tool.js';
 
 // nginx (consistent hash on the client address, as deploy/nginx.conf) + 2 collectors + ClickHouse on
 // loopback. Clients are told apart by their source address (127.0.0.x, all loopback on Linux), so the
 // hash really spreads them. One collector is killed mid-way and restarted; the stats must equal those
 // of one collector fed the same traffic directly.
-const nginxInstalled = spawnSync('sh', ['-c', 'command -v nginx'], { stdio: 'ignore' }).status === 0;
 const TOKEN = 'cluster-test-token';
 // 16 clients: with two collectors on random ports, the chance that the hash sends them all to one is negligible.
 const CLIENTS = Array.from({ length: 16 }, (_, i) => `127.0.0.${11 + i}`);
@@ -121,7 +121,7 @@ http {
   throw new Error('nginx did not start');
 }
 
-describe.skipIf(!clickHouseInstalled() || !nginxInstalled)('nginx + 2 collectors + ClickHouse', () => {
+describe.skipIf(!clickHouseInstalled() || !nginxInstalled())('nginx + 2 collectors + ClickHouse', () => {
   let clickhouse: ClickHouseServer;
   let dir: string;
   const processes: CollectorProcess[] = [];
