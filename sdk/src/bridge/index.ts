@@ -16,6 +16,16 @@ export interface Connection extends PipelineApi {
 }
 
 /**
+ * At `pagehide`, before (or without) a connected pipeline: scrubs `events` and sends them as one
+ * beacon. The loader calls it once this module has loaded, even while the worker is still starting.
+ */
+export function sendEvents(config: PipelineConfig, unconfirmed: WireEvent[]): void {
+  const options = config.allowParams ? { allowParams: config.allowParams } : {};
+  const events = unconfirmed.map((event) => scrubEvent(event, options));
+  if (events.length) sendLastGasp(config.endpoint, encodeLastGasp({ site: config.site, events }));
+}
+
+/**
  * The main thread's side of the pipeline, loaded lazily by the loader: starts the worker, or runs
  * the same pipeline in the page when no worker can start. It carries the scrubber and the encoder
  * for one reason: a worker dies with its page, so events it has not queued at `pagehide` can only
@@ -28,9 +38,7 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
   const lastGasp = (unconfirmed: WireEvent[]) => {
     if (state.beacon) sendLastGasp(config.endpoint, state.beacon);
     state = { beacon: null };
-    const options = config.allowParams ? { allowParams: config.allowParams } : {};
-    const events = unconfirmed.map((event) => scrubEvent(event, options));
-    if (events.length) sendLastGasp(config.endpoint, encodeLastGasp({ site: config.site, events }));
+    sendEvents(config, unconfirmed);
   };
   // Workers do not reliably see `online` (Chromium's network emulation, some browsers): the page
   // forwards it, and the pipeline flushes at once instead of waiting out its backoff.

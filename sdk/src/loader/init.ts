@@ -1,9 +1,10 @@
-import type { EventType } from '../beacon/wire-event.js';
+import type { EventType, WireEvent } from '../beacon/wire-event.js';
 import type { Connection } from '../bridge/index.js';
 import type { Props, Wisp, WispOptions } from '../options.js';
 import type { PipelineConfig } from '../protocol.js';
 import { newEventId } from './new-event-id.js';
 import { createOutbox } from './outbox.js';
+import { sendRaw } from './send-raw.js';
 import { hasPrivacySignal, isOptedOut, setOptOut } from './privacy.js';
 import { validateTrack } from './validate-track.js';
 import { watchErrors } from './watch-errors.js';
@@ -29,12 +30,18 @@ export function createClient(options: WispOptions): Wisp {
   // GPC and DNT cannot change while the page lives: read once, not per event (track() is hot).
   const privacySignal = options.respectPrivacySignals !== false && hasPrivacySignal();
   const blocked = () => destroyed || privacySignal || isOptedOut();
+  // The bridge loads as soon as the client starts (not at the first event): an event tracked just
+  // before the page leaves can then be scrubbed and sent even while the worker is still starting.
+  type Bridge = typeof import('../bridge/index.js');
+  let bridge: Bridge | undefined;
+  let bridgeLoad: Promise<Bridge> | undefined;
+  const loadBridge = () => (bridgeLoad ??= load<Bridge>(sdkUrl, 'wisp-bridge.js').then((loaded) => (bridge = loaded)));
   let connection: Promise<Connection> | undefined;
-  const connect = () =>
-    (connection ??= load<typeof import('../bridge/index.js')>(sdkUrl, 'wisp-bridge.js').then((bridge) =>
-      bridge.connect(config, sdkUrl, options.worker !== false),
-    ));
-  const outbox = createOutbox(connect, warn);
+  const connect = () => (connection ??= loadBridge().then((loaded) => loaded.connect(config, sdkUrl, options.worker !== false)));
+  const orphan = (events: WireEvent[]) =>
+    bridge ? bridge.sendEvents(config, events) : sendRaw(options.site, options.endpoint, events);
+  const outbox = createOutbox(connect, orphan, warn);
+  if (!blocked()) loadBridge().catch((error: unknown) => warn(`pipeline: ${error}`));
 
   const emit = (type: EventType, name: string | null, props: Props, url = location.href, referrer = '') => {
     if (!blocked()) outbox.push({ id: newEventId(), type, url, referrer, ts: Date.now(), name, props });

@@ -6,10 +6,18 @@ const MAX_UNCONFIRMED = 500;
 
 /**
  * The main thread's side of capture: `push` is all `track()` pays for (an array push); events go
- * to the pipeline once per task (one postMessage for a burst). At `pagehide` the bridge sends what
- * nobody delivered yet, including what the pipeline never confirmed.
+ * to the pipeline once per task (one postMessage for a burst). Every event stays `unconfirmed` until
+ * the pipeline's `add` resolves, which it does only once the events are durably queued (the
+ * IndexedDB transaction is done). At `pagehide` the bridge sends what nobody delivered yet: the
+ * pipeline's beacon plus everything unconfirmed; with no pipeline connected yet (the worker still
+ * starting, or nothing tracked before), `orphan` sends the unconfirmed events. Duplicates with a
+ * later flush are fine: ids are stable and the collector counts each once.
  */
-export function createOutbox(connect: () => Promise<Connection>, warn: (message: string) => void) {
+export function createOutbox(
+  connect: () => Promise<Connection>,
+  orphan: (events: WireEvent[]) => void,
+  warn: (message: string) => void,
+) {
   let pending: WireEvent[] = [];
   const unconfirmed = new Set<WireEvent>();
   let connection: Connection | undefined;
@@ -30,8 +38,10 @@ export function createOutbox(connect: () => Promise<Connection>, warn: (message:
 
   const gasp = () => {
     post();
-    connection?.lastGasp([...unconfirmed]);
+    const events = [...unconfirmed];
     unconfirmed.clear();
+    if (connection) connection.lastGasp(events);
+    else if (events.length) orphan(events);
   };
 
   return {
