@@ -26,26 +26,16 @@ const CARD = /(?<![\d-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\d-])/g;
 const PHONE = /(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){2,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4}|[2-9]\d\d [2-9]\d\d \d{4})(?!\w)/g;
 // A US social security number is always 3-2-4 digits with dashes (ISBNs and dates have other shapes).
 const SSN = /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g;
-// A browser User-Agent: `Mozilla/5.0 (...)` or an engine token with its comment, plus the
-// `Product/version (comment)` tokens that follow. Runs before IPV4 (`Chrome/131.0.0.0`).
-const UA = /\b(?:Mozilla|AppleWebKit)\/[\d.]+(?: ?\([^()]*\))?(?: +\w[\w.-]*\/[\w.+-]+(?: \([^()]*\))?)*/g;
+// A browser User-Agent: `Mozilla/5.0` or `AppleWebKit/537.36` and the `(comment)` and
+// `Product/version` tokens that follow. Runs before IPV4 (`Chrome/131.0.0.0`).
+const UA = /\b(?:Mozilla|AppleWebKit)\/[\d.]+(?: ?\([^()]*\)| +\w[\w.-]*\/[\w.+-]+)*/g;
 // Four dotted numbers (each checked <= 255), not glued to a word or another dot (so `/v1.2.3.4/` stays).
 const IPV4 = /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\w|\.\w)/g;
-// IPv6 candidates (hex groups and at least two colons), checked by isIpv6 so clock times
-// (`19:52:45`) and `a::b`-style names without hex groups stay.
-const IPV6_CANDIDATE = /(?<![\w:.])[\da-f]*(?::[\da-f]*){2,8}(?![\w:])/gi;
+// IPv6: eight hex groups, or groups on both sides of one `::`; a digit is required so C++ names
+// like `a::b` stay, and no word or colon may touch it (clock times `19:52:45` have no `::`).
+const IPV6 = /(?<![\w:.])(?=[\da-f:]*\d)(?:(?:[\da-f]{1,4}:){7}[\da-f]{1,4}|(?:[\da-f]{1,4}:)+(?::[\da-f]{1,4})+)(?![\w:])/gi;
 const PREFIXED_SECRET = /\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{8,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAKIA[0-9A-Z]{16}\b/g;
 const TOKEN_RUN = /[A-Za-z0-9_\-.~]{20,}/g;
-
-/** Eight hex groups, or two to seven with one `::` and a digit (so C++ names like `a::b` stay). */
-function isIpv6(candidate: string): boolean {
-  const halves = candidate.split('::');
-  const groups = candidate.split(/::?/).filter(Boolean);
-  return (
-    halves.length < 3 && !candidate.includes(':::') && groups.every((group) => /^[\da-f]{1,4}$/i.test(group)) &&
-    (halves.length > 1 ? groups.length > 1 && groups.length < 8 && /\d/.test(candidate) : groups.length === 8)
-  );
-}
 
 /**
  * Redacts personal data and secrets inside free text (event names, prop values, URL parts):
@@ -62,7 +52,7 @@ export function scrubText(text: string): string {
     .replace(UUID, REDACTED.uuid)
     .replace(PREFIXED_SECRET, REDACTED.token)
     .replace(UA, REDACTED.ua)
-    .replace(IPV6_CANDIDATE, (match) => (isIpv6(match) ? REDACTED.ip : match))
+    .replace(IPV6, REDACTED.ip)
     .replace(IPV4, (match) => (match.split('.').every((octet) => +octet < 256) ? REDACTED.ip : match))
     .replace(SSN, REDACTED.ssn)
     .replace(CARD, (match) => (luhnValid(match) ? REDACTED.card : match))
