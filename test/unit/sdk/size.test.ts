@@ -24,14 +24,6 @@ const PATHS: Record<string, string[]> = {
   'CSP without wasm-unsafe-eval (JS core)': ['wisp.min.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-load-core-js.js', 'wisp-vitals.js'],
   'npm build (wisp.js)': ['wisp.js', ...DEFAULT_PATH.slice(1)],
   'no IndexedDB (memory queue)': [...DEFAULT_PATH, 'wisp-memory-queue.js'],
-};
-
-/**
- * KNOWN OVERAGE, kept visible rather than hidden: opt-in click tracking loads one more chunk on
- * top of the default path and exceeds the issue's 16 KB by ~50 bytes. Held to 16.5 KiB so it
- * cannot grow further unnoticed.
- */
-const OVER_BUDGET_PATHS: Record<string, string[]> = {
   'opt-in clicks': [...DEFAULT_PATH, 'wisp-clicks.js'],
 };
 
@@ -43,10 +35,6 @@ describe('SDK size budgets (gzip)', () => {
 
   it.each(Object.entries(PATHS))(`%s <= ${TOTAL_BUDGET} bytes`, (_, files) => {
     expect(sum(files)).toBeLessThanOrEqual(TOTAL_BUDGET);
-  });
-
-  it.each(Object.entries(OVER_BUDGET_PATHS))(`%s <= 16.5 KiB (known overage of the 16 KiB budget)`, (_, files) => {
-    expect(sum(files)).toBeLessThanOrEqual(16.5 * 1024);
   });
 
   it('the loader holds no queue, wasm, scrub or beacon code', () => {
