@@ -183,18 +183,11 @@ test('events queued during a long outage survive closing every tab and are deliv
   expect(duplicated).toBe(0);
 });
 
-// BUG (sdk/src/loader/outbox.ts + sdk/src/bridge/index.ts): an event tracked less than ~30-200 ms
-// before the page goes away is lost: 25 of 25 with navigation in the next task (also 25/25 at 30 ms;
-// at 200 ms only the first page's, whose worker was still starting; none at 1 s). `track()` pushes to
-// the outbox, which posts to the worker; the worker scrubs, then `queue.put` in IndexedDB, then
-// publishes a new last-gasp beacon. At `pagehide` the bridge sends the *previously* published
-// beacon, and the worker dies with the page before its IndexedDB write commits. The classic case is
-// an outbound-link click (`Outbound Link: Click`, then the navigation). Fix: the outbox keeps every
-// event it posted until the worker has acknowledged it as queued (`connection.add` resolved) and
-// the pipeline's beacon includes it; at `pagehide` whatever is pending or unacknowledged must go in
-// the last gasp too (e.g. the worker answers `add` only after `put` and the beacon update, and the
-// bridge encodes the unacknowledged remainder with a main-thread scrub + encode chunk loaded with
-// the bridge), or before the pipeline is connected, with `fetch(..., { keepalive: true })`.
+// Regression (fixed in sdk/src/loader/outbox.ts, init.ts, bridge/index.ts): events tracked less
+// than ~30-200 ms before the page went away were lost (25 of 25 with navigation in the next task).
+// The loader now keeps every event until the pipeline confirms it durably queued, loads the bridge
+// at start so unconfirmed events leave scrubbed and encoded at pagehide even while the worker is
+// still starting, and before the bridge has loaded sends a conservative JSON subset to /api/events.
 test('events tracked right before the page navigates away are counted exactly once', async ({ browser }) => {
   const dataDir = tempDataDir();
   const collector = await spawnCollector({ env: { WISP_RATE_LIMIT: '0' }, dataDir });
