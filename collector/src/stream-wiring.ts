@@ -94,12 +94,20 @@ export async function createStreamWiring(options: {
     eventsOfVisitors: async (site, visitors) => (await store.eventsOfVisitors(site, visitorsOf(visitors))).map(fromStoredEvent),
   });
   const rollupsAnswer = config.store !== 'clickhouse';
+  // One rollup-path query at a time: a view's parts are merged into while its edges load (awaits),
+  // and two overlapping queries (the dashboard asks for a range and its previous period at once) were
+  // seen mixing their edges. Queued queries wait; each one is fast (see bench/RESULTS.md, Stream).
+  let rollupQueue: Promise<unknown> = Promise.resolve();
   const stats = async (query: StatsQuery): Promise<Stats> => {
     if (!rollupsAnswer || (query.filters?.length ?? 0) > 0 || query.from < from) return store.stats(query);
-    const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, loadEdge, {
-      interval: query.interval ?? chooseInterval(query.from, query.to), tz: query.tz, limit: 100,
+    const run = rollupQueue.then(async () => {
+      const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, loadEdge, {
+        interval: query.interval ?? chooseInterval(query.from, query.to), tz: query.tz, limit: 100,
+      });
+      return rollupStatsBody(query, body);
     });
-    return rollupStatsBody(query, body);
+    rollupQueue = run.catch(() => undefined);
+    return run;
   };
 
   let ticker: NodeJS.Timeout | undefined;
