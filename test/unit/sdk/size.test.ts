@@ -9,7 +9,7 @@ const dist = new URL('../../../sdk/dist/', import.meta.url);
 const FIRST_SCRIPT_BUDGET = 2.5 * 1024;
 // The SDK issue's target for everything a page loads is 16 KiB. The project's required stack includes
 // the idb wrapper for the IndexedDB queue (~1 KB gzip of the worker chunk); with it pages measure
-// 16.1-16.4 KiB, so this test holds them at 16.5 KiB until the remaining bytes are found elsewhere.
+// 16.0-16.4 KiB, so this test holds them at 16.5 KiB until the remaining bytes are found elsewhere.
 const TOTAL_BUDGET = 16.5 * 1024;
 
 const gzipSize = (file: string) => {
