@@ -28,6 +28,7 @@ const { DuckDBStore } = await import(`${dist}store/duckdb-store.js`);
 // over IPC (same wiring as start-collector for WISP_STORE=clickhouse).
 const CHILD = `
 import { createServer } from 'node:http';
+import { waitForListening } from './lib/wait-for-listening.mjs';
 const dist = process.env.BENCH_DIST;
 const { readConfig } = await import(dist + 'config.js');
 const { nodeAdapter } = await import(dist + 'http/node-adapter.js');
@@ -52,15 +53,7 @@ function startCollector(env) {
     env: { ...process.env, ...env, BENCH_DIST: dist },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${out}`)));
-  });
+  return waitForListening(child);
 }
 
 const report = (child) => new Promise((resolve) => { child.once('message', resolve); child.send('report'); });

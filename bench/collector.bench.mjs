@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadCore } from 'wisp/core';
 import { machineDescription, markdownTable, measure, writeResultsSection } from './run.mjs';
+import { waitForListening } from './lib/wait-for-listening.mjs';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 32;
@@ -35,15 +36,7 @@ server.listen(0, '127.0.0.1', () => console.log('ceiling listening on http://127
 /** Starts a child process and resolves with the URL from its "listening on" line. */
 function startChild(args, env) {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${out}`)));
-  });
+  return waitForListening(child);
 }
 
 // ~240-byte pageviews with ids unique across the whole run (the collector stores every event), on a

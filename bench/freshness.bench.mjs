@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { machineDescription, markdownTable, writeResultsSection } from './run.mjs';
+import { waitForListening } from './lib/wait-for-listening.mjs';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const STATS_EVENTS = Number(process.env.BENCH_STATS_EVENTS ?? 1_000_000);
@@ -24,15 +25,7 @@ function startCollector(env) {
     env: { ...process.env, WISP_PORT: '0', WISP_TOKEN: 'bench', WISP_RATE_LIMIT: '0', WISP_TRUST_PROXY: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ready: ${out}`)));
-  });
+  return waitForListening(child);
 }
 
 async function stop(child) {
