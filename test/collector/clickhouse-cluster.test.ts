@@ -131,12 +131,14 @@ describe.skipIf(!clickHouseInstalled() || !nginxInstalled())('nginx + 2 collecto
     clickhouse = await startClickHouse();
     dir = mkdtempSync(join(tmpdir(), 'wisp-cluster-'));
   });
+  // Three servers stop here, each flushing what it holds: more than vitest's default 10 s hook budget
+  // on a loaded 2-core machine (seen in CI), so they stop in parallel with a budget of their own.
   afterAll(async () => {
     nginx?.kill('SIGQUIT');
-    for (const p of processes) await p.kill();
+    await Promise.all(processes.map((p) => p.kill()));
     await clickhouse?.dispose();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   const env = (database: string, port: number) => ({
     WISP_STORE: 'clickhouse', WISP_CLICKHOUSE_URL: `${clickhouse.url}/${database}`, WISP_TRUST_PROXY: '1',
