@@ -5,5 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Hooks start and stop real collectors, ClickHouse and nginx; on a loaded 2-core machine a graceful
+    // stop can outlast vitest's 10 s default.
+    hookTimeout: 60_000,
   },
 });
