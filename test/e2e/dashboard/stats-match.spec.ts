@@ -3,6 +3,7 @@
 // again from Node with the token, and compares with the DOM.
 import { expect, test } from '@playwright/test';
 import { type CollectorProcess, spawnCollector } from '../../support/collector-process.js';
+import { settled } from '../../support/stream-settled.js';
 import {
   CHROME_UA, expectedFromStats, FIREFOX_UA, getStats, IP, IPHONE_UA, readDashboard, renderedStatsUrl, seed, waitForStats,
   stopCollector,
@@ -35,6 +36,7 @@ test.beforeAll(async () => {
     { ua: FIREFOX_UA, ip: IP.FR, events: [{ type: 'pageview', path: '/blog', referrer: 'https://www.google.com/' }] },
   ], SEED_START);
   await waitForStats(collector.url, collector.token, SITE, (s) => s.totals.pageviews === 4);
+  await settled(collector.url); // late-event reconciliation done: every later stats body is final
 });
 
 test.afterAll(async () => {
