@@ -3,6 +3,7 @@
 // from the unfiltered one; the chip removes the filter again.
 import { expect, test } from '@playwright/test';
 import { type CollectorProcess, spawnCollector } from '../../support/collector-process.js';
+import { settled } from '../../support/stream-settled.js';
 import {
   CHROME_UA, expectedFromStats, FIREFOX_UA, getStats, IP, IPHONE_UA, readDashboard, renderedStatsUrl, seed, waitForStats,
   filtersApplied, stopCollector,
@@ -35,6 +36,7 @@ test.beforeAll(async () => {
     { ua: FIREFOX_UA, ip: IP.FR, events: [{ type: 'pageview', path: '/blog', referrer: 'https://duckduckgo.com/' }] },
   ]);
   await waitForStats(collector.url, collector.token, SITE, (s) => s.totals.pageviews === 4);
+  await settled(collector.url); // late-event reconciliation done: every later stats body is final
   serverFilters = await filtersApplied(collector.url, collector.token, SITE);
 });
 
