@@ -7,6 +7,12 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { decodeBeacon } from 'wisp/beacon';
 import { type CollectorProcess, spawnCollector } from '../../support/collector-process.js';
 import { CHROME_UA, getStats, stopCollector } from './dashboard-helpers.js';
+import config from '../../../playwright.config.js';
+
+// Beacons sent while a page unloads (the checkout submits, then navigates) carry the browser-wide
+// User-Agent, not the context's: without this switch they say HeadlessChrome and are dropped as bots.
+const launchOptions = config.use?.launchOptions ?? {};
+test.use({ launchOptions: { ...launchOptions, args: [...(launchOptions.args ?? []), `--user-agent=${CHROME_UA}`] } });
 
 let collector: CollectorProcess;
 /** Pieces of the checkout form's fake personal data (demo/checkout.html). */

@@ -44,6 +44,8 @@ test('a demo pageview shows in the live counter within 1 s', async ({ browser })
 
   // A second page moves the top-pages list and the per-minute total, still live.
   await demo.click('text=Browse the shop');
+  // The link may load a new page: wait for its deferred SDK script before calling it.
+  await demo.waitForFunction(() => typeof (window as { wisp?: { flush?: unknown } }).wisp?.flush === 'function');
   await demo.evaluate(() => (window as unknown as { wisp: { flush(): Promise<unknown> } }).wisp.flush());
   await expect(dashboard.locator('#live-pageviews')).toHaveAttribute('data-value', '2', { timeout: 1_500 });
   await expect(dashboard.locator('#live-pages li[data-key="/demo/shop/"]')).toBeVisible();
