@@ -94,20 +94,12 @@ export async function createStreamWiring(options: {
     eventsOfVisitors: async (site, visitors) => (await store.eventsOfVisitors(site, visitorsOf(visitors))).map(fromStoredEvent),
   });
   const rollupsAnswer = config.store !== 'clickhouse';
-  // One rollup-path query at a time: a view's parts are merged into while its edges load (awaits),
-  // and two overlapping queries (the dashboard asks for a range and its previous period at once) were
-  // seen mixing their edges. Queued queries wait; each one is fast (see bench/RESULTS.md, Stream).
-  let rollupQueue: Promise<unknown> = Promise.resolve();
   const stats = async (query: StatsQuery): Promise<Stats> => {
     if (!rollupsAnswer || (query.filters?.length ?? 0) > 0 || query.from < from) return store.stats(query);
-    const run = rollupQueue.then(async () => {
-      const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, loadEdge, {
-        interval: query.interval ?? chooseInterval(query.from, query.to), tz: query.tz, limit: 100,
-      });
-      return rollupStatsBody(query, body);
+    const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, loadEdge, {
+      interval: query.interval ?? chooseInterval(query.from, query.to), tz: query.tz, limit: 100,
     });
-    rollupQueue = run.catch(() => undefined);
-    return run;
+    return rollupStatsBody(query, body);
   };
 
   let ticker: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@ import { eventsInRange, eventsOfVisitors, eventsSince } from './duckdb-event-row
 import { migrate } from './duckdb-migrations.js';
 import { queryStats } from './duckdb-stats.js';
 import { DuckDBWriter } from './duckdb-writer.js';
+import { ExclusivePool } from './exclusive-pool.js';
 import type { IdHashRow, Store, StoredEvent } from './store.js';
 
 /** File name of the embedded database inside WISP_DATA_DIR. */
@@ -26,21 +27,24 @@ const DUCKDB_CONFIG = { memory_limit: '256MB', threads: '1' };
 const WRITERS = 1;
 
 /**
+ * Reading connections. Reads overlap (the dashboard asks for a range and its previous period at
+ * once, late-event reconciliation and rollup edges read while stats run) and a connection serves
+ * one query at a time, so each read borrows one; two let a short read pass a long one.
+ */
+const READERS = 2;
+
+/**
  * The embedded store: one DuckDB file, `WRITERS` appending connections (DuckDB appends from several
- * connections never conflict, so more are possible) and one that reads.
+ * connections never conflict, so more are possible) and `READERS` reading ones.
  */
 export class DuckDBStore implements Store {
   readonly maxConcurrentAppends = WRITERS;
-  private readonly idle: DuckDBWriter[];
-  private readonly waiting: ((writer: DuckDBWriter) => void)[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly writers: DuckDBWriter[],
-    private readonly reader: DuckDBConnection,
-  ) {
-    this.idle = [...writers];
-  }
+    private readonly writers: ExclusivePool<DuckDBWriter>,
+    private readonly readers: ExclusivePool<DuckDBConnection>,
+  ) {}
 
   static async open(dataDir: string): Promise<DuckDBStore> {
     const instance = await DuckDBInstance.create(join(dataDir, DUCKDB_FILE), DUCKDB_CONFIG);
@@ -49,53 +53,55 @@ export class DuckDBStore implements Store {
     setup.closeSync();
     const writers: DuckDBWriter[] = [];
     for (let i = 0; i < WRITERS; i++) writers.push(await DuckDBWriter.open(await instance.connect()));
-    return new DuckDBStore(instance, writers, await instance.connect());
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < READERS; i++) readers.push(await instance.connect());
+    return new DuckDBStore(instance, new ExclusivePool(writers), new ExclusivePool(readers));
   }
 
   /** One transaction per call on an idle writer; resolves once committed (durable). */
   async append(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const writer = this.idle.pop() ?? (await new Promise<DuckDBWriter>((resolve) => this.waiting.push(resolve)));
-    try {
-      await writer.write(events);
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(writer);
-      else this.idle.push(writer);
-    }
+    await this.writers.with((writer) => writer.write(events));
   }
 
+  /** Id hashes received since `sinceMs`, streamed in chunks (startup: the reader is held until the scan ends). */
   async *scanIdHashes(sinceMs: number): AsyncIterable<readonly IdHashRow[]> {
-    const result = await this.reader.stream('SELECT id_hash, received_at FROM events WHERE received_at >= $1::BIGINT', [
-      BigInt(Math.floor(sinceMs)),
-    ]);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const [hashes, times] = chunk.getColumns() as [bigint[], bigint[]];
-      yield hashes.map((idHash, i) => ({ idHash, receivedAt: Number(times[i]) }));
+    const reader = await this.readers.acquire();
+    try {
+      const result = await reader.stream('SELECT id_hash, received_at FROM events WHERE received_at >= $1::BIGINT', [
+        BigInt(Math.floor(sinceMs)),
+      ]);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const [hashes, times] = chunk.getColumns() as [bigint[], bigint[]];
+        yield hashes.map((idHash, i) => ({ idHash, receivedAt: Number(times[i]) }));
+      }
+    } finally {
+      this.readers.release(reader);
     }
   }
 
   eventsInRange(site: string, from: number, to: number): Promise<StoredEvent[]> {
-    return eventsInRange(this.reader, site, from, to);
+    return this.readers.with((reader) => eventsInRange(reader, site, from, to));
   }
 
   eventsOfVisitors(site: string, visitors: readonly bigint[]): Promise<StoredEvent[]> {
-    return eventsOfVisitors(this.reader, site, visitors);
+    return this.readers.with((reader) => eventsOfVisitors(reader, site, visitors));
   }
 
   eventsSince(sinceMs: number): Promise<StoredEvent[]> {
-    return eventsSince(this.reader, sinceMs);
+    return this.readers.with((reader) => eventsSince(reader, sinceMs));
   }
 
   stats(query: StatsQuery): Promise<Stats> {
-    return queryStats(this.reader, query);
+    return this.readers.with((reader) => queryStats(reader, query));
   }
 
+  /** Waits for reads in flight, then closes every connection and the database. */
   async close(): Promise<void> {
-    for (const writer of this.writers) await writer.close();
-    this.reader.closeSync();
+    for (const writer of this.writers.resources) await this.writers.with(() => writer.close());
+    for (const reader of this.readers.resources) await this.readers.with(async () => reader.closeSync());
     this.instance.closeSync();
   }
 }

@@ -132,11 +132,7 @@ export async function stopCollector(
   }
 }
 
-/**
- * Whether the collector serves `GET /api/live` yet (the stream engineer wires it). Specs that need it
- * skip with this reason rather than fail the whole suite while it is missing; the skip is visible
- * in the report.
- */
+/** Whether the collector answers `GET /api/live` with an event stream (the live spec asserts it first). */
 export async function liveFeedServed(baseUrl: string, token: string): Promise<boolean> {
   const abort = new AbortController();
   try {
