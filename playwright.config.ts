@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'test',
   testMatch: '**/*.spec.ts',
+  globalSetup: './test/support/temp-root.ts',
   workers: 2,
   timeout: 60_000,
   reporter: process.env.CI ? 'list' : 'line',

@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/temp-root.ts'],
     testTimeout: 30_000,
     // Hooks start and stop real collectors, ClickHouse and nginx; on a loaded 2-core machine a graceful
     // stop can outlast vitest's 10 s default.

@@ -1,6 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from './temp-dir.js';
 
 /** A real desktop Chrome UA: counted (headless and empty UAs are bots). */
 export const CHROME_UA =
@@ -77,6 +75,7 @@ export async function getStats(baseUrl: string, token: string, params: Record<st
   return { status: response.status, json: (await response.json()) as Record<string, any> };
 }
 
+/** A new data dir, removed when the test run ends. */
 export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'wisp-test-'));
+  return tempDir('wisp-test-');
 }

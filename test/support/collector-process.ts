@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp-dir.js';
 
 const cli = fileURLToPath(new URL('../../collector/bin/wisp-collector.js', import.meta.url));
 const READY = /^wisp-collector listening on (http:\/\/\S+)$/m;
@@ -10,7 +10,7 @@ const READY = /^wisp-collector listening on (http:\/\/\S+)$/m;
 export interface SpawnCollectorOptions {
   /** Extra environment (WISP_*); WISP_PORT defaults to 0, WISP_HOST to 127.0.0.1. */
   env?: Record<string, string>;
-  /** Reuse a data dir (e.g. to restart on the same store); default: a new temp dir. */
+  /** Reuse a data dir (e.g. to restart on the same store); default: a new temp dir, removed when the test run ends. */
   dataDir?: string;
   /** CLI arguments, e.g. ['--demo']. */
   args?: string[];
@@ -33,7 +33,7 @@ export interface CollectorProcess {
 
 /** Runs the real CLI as a child process on a free port and a temp data dir; resolves when ready. */
 export async function spawnCollector(options: SpawnCollectorOptions = {}): Promise<CollectorProcess> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wisp-collector-'));
+  const dataDir = options.dataDir ?? tempDir('wisp-collector-');
   const child = spawn(process.execPath, [cli, ...(options.args ?? [])], {
     env: { ...process.env, WISP_HOST: '127.0.0.1', WISP_PORT: '0', ...options.env, WISP_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
