@@ -1,67 +1,14 @@
 /**
- * What the dashboard reads from the collector. Contract fields are required; the optional ones are
- * extensions the dashboard shows when the collector provides them (docs/dashboard.md lists them).
+ * What the dashboard reads from the collector: the collector's own types (type-only imports, erased
+ * from the bundle), so the two cannot drift apart. docs/dashboard.md lists the fields beyond the contract.
  */
-export interface Totals {
-  pageviews: number;
-  visitors: number;
-  sessions: number;
-  events: number;
-  bounceRate: number;
-  avgSessionSeconds: number;
-}
+import type { BreakdownRow, CountRow } from '../../src/stats/stats-types.js';
 
-export interface Row {
-  key: string;
-  pageviews?: number;
-  visitors?: number;
-  count?: number;
-}
+export type { SeriesPoint, Stats, Totals, VitalRow } from '../../src/stats/stats-types.js';
+export type { LiveSnapshot } from '../../src/live/live-snapshot.js';
 
-export interface EventRow extends Row {
-  /** Optional: the most common property values of this event. */
-  props?: { key: string; value: string; count: number }[];
-}
+/** A row of any breakdown card: breakdowns carry pageviews (and visitors on pages), counts carry count. */
+export type Row = Partial<Omit<BreakdownRow & CountRow, 'key' | 'props'>> & { key: string };
 
-export interface VitalRow {
-  key: string;
-  p75: number;
-  count?: number;
-}
-
-export interface SeriesPoint {
-  t: string;
-  pageviews: number;
-  visitors: number;
-}
-
-export interface Stats {
-  site: string;
-  from: string;
-  to: string;
-  totals: Totals;
-  pages: Row[];
-  referrers: Row[];
-  countries: Row[];
-  browsers: Row[];
-  os: Row[];
-  devices: Row[];
-  events: EventRow[];
-  vitals: VitalRow[];
-  series: SeriesPoint[];
-  entryPages?: Row[];
-  exitPages?: Row[];
-  utmSources?: Row[];
-  utmMediums?: Row[];
-  utmCampaigns?: Row[];
-  errors?: Row[];
-}
-
-/** One `event: snapshot` message of `GET /api/live` (TEAM brief). */
-export interface LiveSnapshot {
-  site: string;
-  now: string;
-  current: number;
-  minutes: { t: string; pageviews: number; visitors: number }[];
-  topPages: { key: string; pageviews: number }[];
-}
+/** A custom event row with its most common property values. */
+export type EventRow = CountRow;
