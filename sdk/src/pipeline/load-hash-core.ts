@@ -1,7 +1,7 @@
-import type { Core } from '../core/index.js';
-
-/** The part of the core the pipeline uses. */
-export type HashCore = Pick<Core, 'xxh64'>;
+/** The part of the hashing core the pipeline uses: XXH64 of a string's UTF-8 bytes, seed 0. */
+export interface HashCore {
+  xxh64(text: string): bigint;
+}
 
 /** The smallest valid module (magic + version): compiling it tells whether CSP allows WebAssembly. */
 const EMPTY_MODULE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0);
@@ -21,10 +21,10 @@ function wasmAllowed(): boolean {
 export async function loadHashCore(): Promise<{ core: HashCore; wasm: boolean }> {
   if (wasmAllowed()) {
     try {
-      const { loadCore } = await import('../core/load-core.js');
-      return { core: await loadCore(), wasm: true };
+      const { loadWasmHashCore } = await import('./hash-core-wasm.js');
+      return { core: await loadWasmHashCore(), wasm: true };
     } catch {}
   }
-  const { loadCoreJs } = await import('../core/load-core-js.js');
-  return { core: await loadCoreJs(), wasm: false };
+  const { loadJsHashCore } = await import('./hash-core-js.js');
+  return { core: await loadJsHashCore(), wasm: false };
 }
