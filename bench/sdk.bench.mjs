@@ -4,6 +4,7 @@
 // against a local sink. Needs `npm run build:sdk` and /usr/bin/chromium (or CHROMIUM_PATH).
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -15,31 +16,32 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}sdk/dist/`;
 const plausiblePath = `${root}node_modules/@plausible-analytics/tracker/plausible.js`;
 const FIRST_SCRIPT_BUDGET = 2.5 * 1024;
-const TOTAL_BUDGET = 16 * 1024;
+const TOTAL_BUDGET = 16_000; // "16 KB", the stricter reading
 const BYTES_PER_EVENT_BUDGET = 30;
 const TRACK_US_BUDGET = 5;
 const CALLS = 10_000;
 const BLOCK = 100;
 
 if (!existsSync(`${dist}wisp.min.js`)) throw new Error('run `npm run build:sdk` first');
+const loadAtStart = loadavg()[0].toFixed(1);
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const fileGz = (path) => gz(readFileSync(path));
 const kib = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
 const verdict = (ok) => (ok ? 'within' : '**over**');
 
 // 1. Sizes.
-const defaultPath = ['wisp.min.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-load-core.js', 'wisp-vitals.js'];
+const defaultPath = ['wisp.min.js', 'wisp-bridge.js', 'wisp-worker.js', 'wisp-hash-core-wasm.js', 'wisp-vitals.js'];
 const paths = {
   'first script `wisp.min.js`': { files: ['wisp.min.js'], budget: FIRST_SCRIPT_BUDGET },
   'npm entry `wisp.js`': { files: ['wisp.js'], budget: FIRST_SCRIPT_BUDGET },
   'everything loaded, default (worker, IndexedDB, wasm, vitals)': { files: defaultPath, budget: TOTAL_BUDGET },
-  'everything loaded, CSP without wasm (JS core)': { files: [...defaultPath.slice(0, 3), 'wisp-load-core-js.js', 'wisp-vitals.js'], budget: TOTAL_BUDGET },
+  'everything loaded, CSP without wasm (JS core)': { files: [...defaultPath.slice(0, 3), 'wisp-hash-core-js.js', 'wisp-vitals.js'], budget: TOTAL_BUDGET },
   'everything loaded, no IndexedDB (memory queue)': { files: [...defaultPath, 'wisp-memory-queue.js'], budget: TOTAL_BUDGET },
   'everything loaded, opt-in click tracking': { files: [...defaultPath, 'wisp-clicks.js'], budget: TOTAL_BUDGET },
 };
 const sizeRows = Object.entries(paths).map(([name, { files, budget }]) => {
   const bytes = files.reduce((total, file) => total + fileGz(`${dist}${file}`), 0);
-  return [name, `${bytes} B (${kib(bytes)})`, kib(budget), verdict(bytes <= budget)];
+  return [name, `${bytes} B (${kib(bytes)})`, `${budget} B`, verdict(bytes <= budget)];
 });
 sizeRows.push(['@plausible-analytics/tracker 0.4.6 `plausible.js` (npm, for reference)', `${fileGz(plausiblePath)} B (${kib(fileGz(plausiblePath))})`, '', '']);
 
@@ -121,7 +123,7 @@ try {
 
 const markdown = `## SDK (bench/sdk.bench.mjs)
 
-${machineDescription()}, Chromium ${browser.version?.() ?? ''}. Sizes are gzip level 9 of the built files in sdk/dist.
+${machineDescription()}, Chromium ${browser.version?.() ?? ''}. 1-minute load average ${loadAtStart} at the start (shared machine: timings vary). Sizes are gzip level 9 of the built files in sdk/dist.
 
 ### Script sizes
 ${markdownTable(['what', 'gzip', 'budget', ''], sizeRows)}
