@@ -30,6 +30,12 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         device       VARCHAR NOT NULL
       )`,
   },
+  {
+    version: 2,
+    name: 'journal load position',
+    // The newest journal segment loaded into `events`, written in the load's own transaction.
+    sql: `CREATE TABLE journal_state (loaded_seq BIGINT NOT NULL); INSERT INTO journal_state VALUES (0)`,
+  },
 ];
 
 /** Brings the database to the latest schema version. */

@@ -1,30 +1,44 @@
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Stats, StatsQuery } from '../stats/stats-types.js';
-import { eventsInRange, eventsOfVisitors, eventsSince } from './duckdb-event-rows.js';
+import { eventsBetween, eventsInRange, eventsOfVisitors, eventsSince } from './duckdb-event-rows.js';
+import { JournalLoader, type LoadReport } from './duckdb-journal-loader.js';
+import { GROUP_END, journalText } from './duckdb-journal-lines.js';
 import { migrate } from './duckdb-migrations.js';
 import { queryStats } from './duckdb-stats.js';
-import { DuckDBWriter } from './duckdb-writer.js';
 import { ExclusivePool } from './exclusive-pool.js';
+import { Journal } from './journal.js';
+import { journalFullError } from './journal-full-error.js';
 import type { IdHashRow, Store, StoredEvent } from './store.js';
 
 /** File name of the embedded database inside WISP_DATA_DIR. */
 export const DUCKDB_FILE = 'wisp.duckdb';
 
+/** Folder of the write journal inside WISP_DATA_DIR. */
+export const JOURNAL_DIR = 'journal';
+
+/** Options of {@link DuckDBStore.open}; defaults in brackets. */
+export interface DuckDBStoreOptions {
+  /** Time between two background loads of the journal into DuckDB [500 ms]. */
+  loadIntervalMs?: number;
+  /** Bytes the journal may hold unloaded before appends get 503 [512 MiB, ~1.5M events]. */
+  maxJournalBytes?: number;
+  /** Called after every load attempt (metrics); failures also arrive here. */
+  onLoad?: (report: LoadReport) => void;
+}
+
 /**
  * DuckDB's buffer pool defaults to 80% of RAM; the collector's budget is 400 MB RSS in total, so
- * the pool is capped (larger queries spill to `<file>.tmp/`). One DuckDB thread: measured here, a
- * group commit cost half the CPU with 1 thread than with 2 (worker threads wake for every commit),
- * and the event loop needs the other core.
+ * the pool is capped (larger queries spill to `<file>.tmp/`). One DuckDB thread: the event loop needs
+ * the other core, and the journal loads are large enough that one thread keeps up.
  */
 const DUCKDB_CONFIG = { memory_limit: '256MB', threads: '1' };
 
 /**
- * Writing connections, i.e. group commits in flight at once. Measured here, two were slower than one
- * (40k vs 55k events/s, batches of 50): a writer's synchronous appender flush waits for locks held by
- * the other's COMMIT or WAL checkpoint, and that wait stalls the event loop.
+ * Appends in flight at once. The journal groups whatever arrives while a write is in flight into
+ * the next write (one fdatasync), so more appends only mean fuller writes.
  */
-const WRITERS = 1;
+const CONCURRENT_APPENDS = 8;
 
 /**
  * Reading connections. Reads overlap (the dashboard asks for a range and its previous period at
@@ -34,38 +48,61 @@ const WRITERS = 1;
 const READERS = 2;
 
 /**
- * The embedded store: one DuckDB file, `WRITERS` appending connections (DuckDB appends from several
- * connections never conflict, so more are possible) and `READERS` reading ones.
+ * The embedded store: an fsynced journal in front of one DuckDB file. An append is durable once its
+ * JSON lines are fdatasync'ed to the journal (`<dataDir>/journal/`); a loader moves sealed segments
+ * into `events` in the background, in large `read_json` inserts on DuckDB's thread, and every read
+ * first waits for what was acknowledged to be loaded, so reads see every acknowledged event. One
+ * writing connection (the loader's) and `READERS` reading ones, each used through a pool.
  */
 export class DuckDBStore implements Store {
-  readonly maxConcurrentAppends = WRITERS;
+  readonly maxConcurrentAppends = CONCURRENT_APPENDS;
 
   private constructor(
     private readonly instance: DuckDBInstance,
-    private readonly writers: ExclusivePool<DuckDBWriter>,
+    private readonly writers: ExclusivePool<DuckDBConnection>,
     private readonly readers: ExclusivePool<DuckDBConnection>,
+    private readonly journal: Journal,
+    private readonly loader: JournalLoader,
   ) {}
 
-  static async open(dataDir: string): Promise<DuckDBStore> {
+  /** Opens (and migrates) the database, then replays the journal left by the previous process. */
+  static async open(dataDir: string, options: DuckDBStoreOptions = {}): Promise<DuckDBStore> {
     const instance = await DuckDBInstance.create(join(dataDir, DUCKDB_FILE), DUCKDB_CONFIG);
     const setup = await instance.connect();
     await migrate(setup);
+    const state = await setup.runAndReadAll('SELECT loaded_seq FROM journal_state');
+    const loadedSeq = Number(state.getRows()[0]![0] as bigint);
     setup.closeSync();
-    const writers: DuckDBWriter[] = [];
-    for (let i = 0; i < WRITERS; i++) writers.push(await DuckDBWriter.open(await instance.connect()));
+    const writers = new ExclusivePool([await instance.connect()]);
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < READERS; i++) readers.push(await instance.connect());
-    return new DuckDBStore(instance, new ExclusivePool(writers), new ExclusivePool(readers));
+    const journal = new Journal({
+      dir: join(dataDir, JOURNAL_DIR),
+      maxBytes: options.maxJournalBytes ?? 512 * 1024 * 1024,
+      fullError: journalFullError,
+      terminator: GROUP_END,
+      firstSeq: loadedSeq + 1,
+    });
+    const loader = new JournalLoader({ journal, writers, loadedSeq, intervalMs: options.loadIntervalMs, onLoad: options.onLoad });
+    await loader.replay();
+    loader.start();
+    return new DuckDBStore(instance, writers, new ExclusivePool(readers), journal, loader);
   }
 
-  /** One transaction per call on an idle writer; resolves once committed (durable). */
+  /** Durable once the journal's fdatasync returned; throws a 503 `store_full` when the journal is full. */
   async append(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.writers.with((writer) => writer.write(events));
+    await this.journal.append(journalText(events));
+  }
+
+  /** Bytes acknowledged (or being written) but not loaded into DuckDB yet. */
+  get journalBytes(): number {
+    return this.journal.bytes;
   }
 
   /** Id hashes received since `sinceMs`, streamed in chunks (startup: the reader is held until the scan ends). */
   async *scanIdHashes(sinceMs: number): AsyncIterable<readonly IdHashRow[]> {
+    await this.loader.flush();
     const reader = await this.readers.acquire();
     try {
       const result = await reader.stream('SELECT id_hash, received_at FROM events WHERE received_at >= $1::BIGINT', [
@@ -83,24 +120,36 @@ export class DuckDBStore implements Store {
   }
 
   eventsInRange(site: string, from: number, to: number): Promise<StoredEvent[]> {
-    return this.readers.with((reader) => eventsInRange(reader, site, from, to));
+    return this.#read((reader) => eventsInRange(reader, site, from, to));
   }
 
   eventsOfVisitors(site: string, visitors: readonly bigint[]): Promise<StoredEvent[]> {
-    return this.readers.with((reader) => eventsOfVisitors(reader, site, visitors));
+    return this.#read((reader) => eventsOfVisitors(reader, site, visitors));
   }
 
   eventsSince(sinceMs: number): Promise<StoredEvent[]> {
-    return this.readers.with((reader) => eventsSince(reader, sinceMs));
+    return this.#read((reader) => eventsSince(reader, sinceMs));
+  }
+
+  eventsBetween(by: 'ts' | 'receivedAt', from: number, to: number): Promise<StoredEvent[]> {
+    return this.#read((reader) => eventsBetween(reader, by, from, to));
   }
 
   stats(query: StatsQuery): Promise<Stats> {
-    return this.readers.with((reader) => queryStats(reader, query));
+    return this.#read((reader) => queryStats(reader, query));
   }
 
-  /** Waits for reads in flight, then closes every connection and the database. */
+  /** Loads the journal as far as acknowledged, then runs `query` on an idle reader. */
+  async #read<R>(query: (reader: DuckDBConnection) => Promise<R>): Promise<R> {
+    await this.loader.flush();
+    return this.readers.with(query);
+  }
+
+  /** Loads what the journal holds (what fails stays for the next start), then closes every connection and the database. */
   async close(): Promise<void> {
-    for (const writer of this.writers.resources) await this.writers.with(() => writer.close());
+    await this.journal.close();
+    await this.loader.stop();
+    for (const writer of this.writers.resources) await this.writers.with(async () => writer.closeSync());
     for (const reader of this.readers.resources) await this.readers.with(async () => reader.closeSync());
     this.instance.closeSync();
   }
