@@ -99,6 +99,81 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
     }
   });
 
+  it('counts a session in the range where it starts, over its whole extent, as the embedded store does', async () => {
+    const from = T0 + 60 * MINUTE;
+    const to = T0 + 3 * 60 * MINUTE;
+    const at = (v: number, type: StoredEvent['type'], ts: number, path: string) =>
+      ({ ...event(BigInt(ts / 1000) * 16n + BigInt(v), v, type, ts, path, type === 'event' ? 'signup' : null, null), source: '' });
+    const events = [
+      // 0: starts 10 min before `from` and goes on inside: counted in the previous range, not here.
+      at(0, 'pageview', from - 10 * MINUTE, '/before'), at(0, 'pageview', from + 5 * MINUTE, '/inside'),
+      // 1: starts 5 min before `to`, ends 20 min after: counted here, 25 min long, exit page after `to`.
+      at(1, 'pageview', to - 5 * MINUTE, '/late'), at(1, 'event', to + 2 * MINUTE, '/late'), at(1, 'pageview', to + 20 * MINUTE, '/after'),
+      // 2: a session ends 40 min before `from`; a new one starts inside (a bounce).
+      at(2, 'pageview', from - 40 * MINUTE, '/old'), at(2, 'pageview', from + 1 * MINUTE, '/bounce'),
+      // 3: inside only, two pageviews 29 min apart (one session), then one 31 min later (a second one).
+      at(3, 'pageview', from + 10 * MINUTE, '/a'), at(3, 'pageview', from + 39 * MINUTE, '/b'), at(3, 'pageview', from + 70 * MINUTE, '/c'),
+      // 4: never seen in the range (only after `to`).
+      at(4, 'pageview', to + 1 * MINUTE, '/elsewhere'),
+    ];
+    const duck = await DuckDBStore.open(tempDir());
+    const clickhouse = await ClickHouseStore.open({ dataDir: tempDir(), url: `${server.url}/wisp_edges`, insertIntervalMs: 50 });
+    try {
+      await duck.append(events);
+      await clickhouse.append(events);
+      const query = { site: 'example.com', from, to, bucketMs: 60 * MINUTE };
+      const expected = await duck.stats(query);
+      expect(expected.totals).toMatchObject({ pageviews: 6, visitors: 4, sessions: 4 });
+      expect(expected.totals.bounceRate).toBeCloseTo(2 / 4, 9); // 2's /bounce and 3's /c
+      expect(expected.totals.avgSessionSeconds).toBeCloseTo((25 * 60 + 0 + 29 * 60 + 0) / 4, 6);
+      expect(expected.exitPages).toContainEqual({ key: '/after', pageviews: 1 });
+      expect(expected.entryPages.map((row) => row.key)).not.toContain('/before');
+      const actual = await clickhouse.stats(query);
+      expect(actual.totals.avgSessionSeconds).toBeCloseTo(expected.totals.avgSessionSeconds, 6);
+      expect({ ...actual, totals: { ...actual.totals, avgSessionSeconds: 0 } }).toEqual({ ...expected, totals: { ...expected.totals, avgSessionSeconds: 0 } });
+      // Every cut of the same events agrees too, including edges inside sessions and filtered queries.
+      for (const [a, b] of [[from - 30 * MINUTE, from + 7 * MINUTE], [from + 2 * MINUTE, to + 5 * MINUTE], [T0, T0 + 6 * 60 * MINUTE]] as const) {
+        for (const filters of [[], [{ dimension: 'event', value: 'signup' }], [{ dimension: 'page', value: '/late' }]] as const) {
+          const cut = { ...query, from: a, to: b, filters: [...filters] };
+          const [want, got] = [await duck.stats(cut), await clickhouse.stats(cut)];
+          expect(got.totals.avgSessionSeconds).toBeCloseTo(want.totals.avgSessionSeconds, 6);
+          expect({ ...got, totals: { ...got.totals, avgSessionSeconds: 0 } }).toEqual({ ...want, totals: { ...want.totals, avgSessionSeconds: 0 } });
+        }
+      }
+    } finally {
+      await duck.close();
+      await clickhouse.close();
+    }
+  });
+
+  it('reads merged closed days without FINAL and still counts re-inserted rows once', async () => {
+    const events = corpus();
+    const duck = await DuckDBStore.open(tempDir());
+    const clickhouse = await ClickHouseStore.open({ dataDir: tempDir(), url: `${server.url}/wisp_compact`, insertIntervalMs: 50 });
+    try {
+      await duck.append(events);
+      await clickhouse.append(events);
+      const query = { site: 'example.com', from: T0 - 60 * MINUTE, to: T0 + 6 * 60 * MINUTE, bucketMs: 60 * MINUTE };
+      await clickhouse.stats(query); // shipped
+      await clickhouse.append(events.slice(10, 40)); // as a retried insert would write them again
+      await clickhouse.stats(query);
+      expect(await sql(server.url, 'SELECT count() FROM wisp_compact.events')).toBe(String(events.length + 30));
+      const expected = await duck.stats(query);
+      const before = await clickhouse.stats(query); // the day is two parts: read with FINAL
+      expect(await clickhouse.compact(T0 + 2 * 86_400_000)).toBe(1);
+      expect(await sql(server.url, "SELECT count(), min(level) FROM system.parts WHERE database = 'wisp_compact' AND table = 'events' AND active")).toBe('1\t1');
+      const after = await clickhouse.stats(query); // one merged part: read plainly
+      expect(await sql(server.url, 'SELECT count() FROM wisp_compact.events')).toBe(String(events.length));
+      expect(after).toEqual(before);
+      expect(after.totals.avgSessionSeconds).toBeCloseTo(expected.totals.avgSessionSeconds, 6);
+      expect({ ...after, totals: { ...after.totals, avgSessionSeconds: 0 } }).toEqual({ ...expected, totals: { ...expected.totals, avgSessionSeconds: 0 } });
+      expect(await clickhouse.compact(T0 + 2 * 86_400_000)).toBe(0); // nothing left to merge
+    } finally {
+      await duck.close();
+      await clickhouse.close();
+    }
+  });
+
   it('rebuilds the dedupe index from the buffer and from ClickHouse', async () => {
     const dataDir = tempDir();
     const events = corpus().slice(0, 30);

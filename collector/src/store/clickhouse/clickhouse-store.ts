@@ -6,7 +6,8 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import type { Stats, StatsQuery } from '../../stats/stats-types.js';
 import type { IdHashRow, Store, StoredEvent } from '../store.js';
 import { clickHouseEventReads } from './clickhouse-event-rows.js';
-import { queryClickHouseStats } from './clickhouse-stats.js';
+import { queryClickHouseStats, type StatsReader } from './clickhouse-stats.js';
+import { compactClosedDays } from './compaction.js';
 import { parseClickHouseUrl, type ClickHouseTarget } from './connection-url.js';
 import { eventRowLine } from './event-row.js';
 import { Journal } from './journal.js';
@@ -32,10 +33,14 @@ export interface ClickHouseStoreOptions {
   onInsert?: (report: InsertReport) => void;
   /** Called when a read that may fail during an outage did fail and was skipped (see `scanIdHashes`). */
   onUnavailable?: (error: unknown) => void;
+  /** Time between two merges of the closed days into one part each (see compaction.ts) [10 min]. */
+  compactIntervalMs?: number;
 }
 
 const BUFFER_DIR = 'clickhouse-buffer';
 const CLOSE_FLUSH_MS = 2_000;
+/** Default bound of the local buffer (`WISP_CLICKHOUSE_BUFFER_MB`), ~2.5 M events. */
+export const DEFAULT_BUFFER_BYTES = 1024 * 1024 * 1024;
 
 /**
  * The `Store` on ClickHouse (`WISP_STORE=clickhouse`). Appends go to a local fsynced journal (that is
@@ -45,6 +50,9 @@ const CLOSE_FLUSH_MS = 2_000;
  */
 export class ClickHouseStore implements Store {
   #features: ServerFeatures | undefined;
+  #compactTimer: NodeJS.Timeout | undefined;
+  #compacting: Promise<number> | undefined;
+  #maxBufferBytes = DEFAULT_BUFFER_BYTES;
 
   private constructor(
     readonly client: ClickHouseClient,
@@ -67,7 +75,8 @@ export class ClickHouseStore implements Store {
       request_timeout: 30_000,
       log: { level: ClickHouseLogLevel.OFF },
     });
-    const journal = new Journal({ dir: join(options.dataDir, BUFFER_DIR), maxBytes: options.maxBufferBytes ?? 1024 * 1024 * 1024 });
+    const maxBufferBytes = options.maxBufferBytes ?? DEFAULT_BUFFER_BYTES;
+    const journal = new Journal({ dir: join(options.dataDir, BUFFER_DIR), maxBytes: maxBufferBytes });
     let store: ClickHouseStore | undefined = undefined;
     const shipper = new Shipper({
       journal,
@@ -77,8 +86,11 @@ export class ClickHouseStore implements Store {
       onInsert: options.onInsert,
     });
     store = new ClickHouseStore(client, target, journal, shipper, options.onUnavailable ?? (() => undefined));
+    store.#maxBufferBytes = maxBufferBytes;
     await store.ready().catch(store.onUnavailable);
     shipper.start();
+    store.#compactTimer = setInterval(() => void store!.compact().catch(store!.onUnavailable), options.compactIntervalMs ?? 10 * 60_000);
+    store.#compactTimer.unref();
     return store;
   }
 
@@ -90,6 +102,25 @@ export class ClickHouseStore implements Store {
   /** Bytes accepted but not yet in ClickHouse. */
   get bufferedBytes(): number {
     return this.journal.bytes;
+  }
+
+  /** Bytes the local buffer may hold; appends beyond get 503 store_full. */
+  get maxBufferBytes(): number {
+    return this.#maxBufferBytes;
+  }
+
+  /**
+   * Merges closed days into one part each (compaction.ts); runs every `compactIntervalMs`, one run at a
+   * time. Resolves to the number of partitions merged.
+   */
+  compact(now = Date.now()): Promise<number> {
+    this.#compacting ??= (async () => {
+      await this.ready();
+      return compactClosedDays((sql) => this.#select(sql), (sql) => this.#command(sql), this.target.database, now);
+    })().finally(() => {
+      this.#compacting = undefined;
+    });
+    return this.#compacting;
   }
 
   /** Connects, detects the server version and creates the database and tables (idempotent). */
@@ -172,7 +203,7 @@ export class ClickHouseStore implements Store {
   async stats(query: StatsQuery): Promise<Stats> {
     try {
       await this.shipper.flush();
-      return await queryClickHouseStats((sql) => this.#select(sql), this.target.database, query);
+      return await queryClickHouseStats(this.#statsReader, this.target.database, query);
     } catch (error) {
       throw isServerError(error) ? error : new StoreUnavailableError(error);
     }
@@ -180,6 +211,8 @@ export class ClickHouseStore implements Store {
 
   /** Ships what it can within 2 s, then stops; the rest stays in the buffer for the next start. */
   async close(): Promise<void> {
+    clearInterval(this.#compactTimer);
+    await this.#compacting?.catch(() => undefined);
     const timer = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_FLUSH_MS).unref());
     await Promise.race([this.shipper.flush().catch(() => undefined), timer]);
     await this.shipper.stop();
@@ -205,6 +238,19 @@ export class ClickHouseStore implements Store {
   async #select(sql: string): Promise<Record<string, unknown>[]> {
     const result = await this.client.query({ query: sql, format: 'JSONEachRow' });
     return result.json<Record<string, unknown>>();
+  }
+
+  readonly #statsReader: StatsReader = {
+    rows: (sql) => this.#select(sql),
+    rowsWithTotals: async (sql) => {
+      const result = await this.client.query({ query: sql, format: 'JSON' });
+      const { data, totals } = await result.json<{ data: Record<string, unknown>[]; totals?: Record<string, unknown> }>();
+      return { rows: data, totals: totals ?? {} };
+    },
+  };
+
+  async #command(sql: string): Promise<void> {
+    await this.client.command({ query: sql });
   }
 }
 

@@ -10,7 +10,9 @@ import type { ServerFeatures } from './server-features.js';
  * collapse repeated rows, and every read uses FINAL so they are collapsed before the merge happens too.
  * `day` (UTC day of `ts`, written by the collector: 18.16 fills omitted JSON fields with zeros, not
  * with DEFAULT expressions) lets the primary index skip to a stats range; a retried row always has the
- * same day. Partitions are months, which bounds how much a merge touches.
+ * same day. Partitions are days: a closed day is merged into one part (compaction.ts), which stats then
+ * read without FINAL (dedup-plan.ts). Tables created before that are partitioned by month: they work
+ * the same, with only closed months read without FINAL.
  *
  * `salts` holds the daily visitor salts shared by all collectors (see salt-sync.ts); one partition per
  * day so yesterday-but-one can be dropped for good.
@@ -40,7 +42,7 @@ export function schemaStatements(database: string, features: ServerFeatures): st
       os ${tag},
       device ${tag}
     ) ENGINE = ReplacingMergeTree
-    PARTITION BY toYYYYMM(day)
+    PARTITION BY day
     ORDER BY (site, day, id_hash)`,
     `CREATE TABLE IF NOT EXISTS ${database}.salts (
       day Date,

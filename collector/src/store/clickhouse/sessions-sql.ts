@@ -1,0 +1,60 @@
+import { SESSION_GAP_MS } from '../duckdb-stats.js';
+import { integerLiteral } from './sql-literal.js';
+
+/**
+ * How far from a range a visitor seen in it can have events: a visitor hash is keyed with the salt of one
+ * UTC arrival day, and ingest keeps `ts` within [arrival - 7 days, arrival + 5 min], so all events of a
+ * visitor with an event in [from, to) have `ts` in [from - 8 days - 5 min, to + 8 days + 5 min]. The
+ * sessions query reads that window only (the primary index skips the rest of the site's history);
+ * an hour of margin.
+ */
+export const VISITOR_SPAN_MS = 8 * 24 * 60 * 60 * 1000 + 60 * 60 * 1000;
+
+/**
+ * Sessions of the embedded store's definition (duckdb-stats.ts, SESSIONS) in 18.16 SQL, without window
+ * functions: every event of the visitors seen in the range, per visitor sorted by (ts, pageview path),
+ * a gap over 30 minutes starts a session, and a session counts in the range where it **starts**, over its
+ * whole extent (events before `from` and after `to` included). `events` is the FROM text of the visitors'
+ * rows (visitor, ts, type, path), `from`/`to` the range.
+ *
+ * One row per kind: 0 = all sessions (`sessions`, `bounces`, `duration_ms`), 1 = entry pages and
+ * 2 = exit pages (`key`, `with_key` = sessions), top 100 per kind. One row per visitor is aggregated from
+ * O(events) array operations, never a row per session (a GROUP BY visitor, session needed ~1 GB per
+ * million sessions), and no lambda captures another array to index it (ClickHouse copies a captured
+ * array once per element: quadratic memory per visitor). Whether an event's session started in the range
+ * needs no lookup either: session starts are in time order, so the current session started in
+ * [from, to) exactly when some start so far is >= from and none is >= to (two running sums).
+ */
+export function sessionsSql(events: string, from: number, to: number, top: number): string {
+  const gap = integerLiteral(SESSION_GAP_MS);
+  return `SELECT e.1 AS kind, e.2 AS key, count() AS with_key,
+      sum(session_count) AS sessions, sum(bounce_count) AS bounces, sum(duration_ms) AS duration_ms
+    FROM (
+      SELECT visitor,
+        arraySort(groupArray((ts, if(type = 'pageview', path, ''), toUInt8(multiIf(type = 'pageview', 1, type = 'event', 2, 0))))) AS evs,
+        arrayMap(x -> x.1, evs) AS times,
+        arrayMap(x -> x.3 = 1, evs) AS is_pageview,
+        arrayMap((d, i) -> i = 1 OR d > ${gap}, arrayDifference(times), arrayEnumerate(times)) AS starts,
+        arrayPushBack(arrayPopFront(starts), 1) AS is_end,
+        arrayMap((after_from, after_to) -> after_from > 0 AND after_to = 0,
+          arrayCumSum(arrayMap((s, t) -> s AND t >= ${integerLiteral(from)}, starts, times)),
+          arrayCumSum(arrayMap((s, t) -> s AND t >= ${integerLiteral(to)}, starts, times))) AS counted,
+        arrayFilter((c, s) -> s, counted, starts) AS session_counted,
+        arrayFilter((n, e) -> e, arrayCumSum(is_pageview), is_end) AS pageviews_at_end,
+        arrayFilter((n, e) -> e, arrayCumSum(arrayMap(x -> x.3 = 2, evs)), is_end) AS events_at_end,
+        arrayPopFront(arrayDifference(arrayPushFront(pageviews_at_end, 0))) AS session_pageviews,
+        arrayPopFront(arrayDifference(arrayPushFront(events_at_end, 0))) AS session_events,
+        arraySum(session_counted) AS session_count,
+        arrayCount((pv, ev, c) -> c AND pv = 1 AND ev = 0, session_pageviews, session_events, session_counted) AS bounce_count,
+        arraySum(arrayMap((first, last, c) -> c ? last - first : 0,
+          arrayFilter((t, s) -> s, times, starts), arrayFilter((t, e) -> e, times, is_end), session_counted)) AS duration_ms,
+        arrayFilter((n, p) -> p, arrayCumSum(starts), is_pageview) AS pageview_sessions,
+        arrayFilter((c, p) -> p, counted, is_pageview) AS pageview_counted,
+        arrayFilter((x, p) -> p, arrayMap(x -> x.2, evs), is_pageview) AS pageview_paths,
+        arrayMap((d, i) -> i = 1 OR d != 0, arrayDifference(pageview_sessions), arrayEnumerate(pageview_sessions)) AS entry_flags,
+        arrayFilter((path, f, c) -> f AND c, pageview_paths, entry_flags, pageview_counted) AS entry_paths,
+        arrayFilter((path, f, c) -> f AND c, pageview_paths, arrayPushBack(arrayPopFront(entry_flags), 1), pageview_counted) AS exit_paths
+      FROM ${events} GROUP BY visitor)
+    ARRAY JOIN arrayConcat([(0, '')], arrayMap(path -> (1, path), entry_paths), arrayMap(path -> (2, path), exit_paths)) AS e
+    GROUP BY kind, key ORDER BY kind, with_key DESC, key LIMIT ${integerLiteral(top)} BY kind`;
+}
