@@ -4,19 +4,27 @@ import { AlertEngine, DeliveryLedger, loadAlertConfig, rollupsAlertSource } from
 import type { CollectorConfig } from './config.js';
 import { SITE_PATTERN } from './ingest/limits.js';
 import { liveRoute, StreamPipeline } from './live/index.js';
+import { recoverPipeline, type RecoveryReader } from './live/recover-pipeline.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import { chooseInterval, DAY_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
+import { layeredEdgeLoader, memoizeEdgeLoader } from './rollups/layered-edge-loader.js';
+import { decodeSnapshot, encodeSnapshot } from './rollups/rollup-snapshot.js';
+import { readSnapshotFile, SNAPSHOT_FILE, writeSnapshotFile, writeSnapshotFileSync } from './rollups/snapshot-file.js';
 import type { App } from './server.js';
-import { fromStoredEvent, SESSION_GAP_MS } from './sessions/index.js';
+import { fromStoredEvent } from './sessions/index.js';
 import { rollupStatsBody } from './stats/rollup-stats.js';
 import type { Stats, StatsQuery } from './stats/stats-types.js';
 import type { Store } from './store/store.js';
 
 /**
- * How far back the rollups are rebuilt from stored events at start (WISP_ROLLUP_DAYS, default 8:
- * "7 days" and "today" stay on the rollup path after a restart). Older ranges are answered by SQL.
+ * How far back the rollups cover stored events (WISP_ROLLUP_DAYS, default 31: the dashboard's
+ * "30 days" is on the rollup path). Built once from the store, then kept in the snapshot file, so a
+ * restart replays only what was stored after the snapshot. Older ranges are answered by SQL.
  */
-export const DEFAULT_ROLLUP_DAYS = 8;
+export const DEFAULT_ROLLUP_DAYS = 31;
+
+/** Time between two rollup snapshots (WISP_SNAPSHOT_INTERVAL_MS); one is also written at shutdown. */
+export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5 * 60_000;
 
 export interface StreamWiring {
   pipeline: StreamPipeline;
@@ -84,25 +92,58 @@ export async function createStreamWiring(options: {
     onError: onError('reconcile'),
   });
 
-  // Recovery: windows from `from` on, sessions that may still grow (their events back to from - gap).
+  // Recovery: the snapshot plus what was stored after it, or windows rebuilt from `from` on; then
+  // the sessions that may still grow and the recent events.
   const days = Number(env.WISP_ROLLUP_DAYS ?? DEFAULT_ROLLUP_DAYS);
   const from = Math.floor((clock() - (Number.isFinite(days) && days > 0 ? days : DEFAULT_ROLLUP_DAYS) * DAY_MS) / DAY_MS) * DAY_MS;
-  pipeline.recover((await store.eventsSince(from - SESSION_GAP_MS)).map(fromStoredEvent), from);
+  const rows = async (read: Promise<Parameters<typeof fromStoredEvent>[0][]>) => (await read).map(fromStoredEvent);
+  const between = store.eventsBetween?.bind(store);
+  const reader: RecoveryReader = {
+    eventsSince: (sinceMs) => rows(store.eventsSince(sinceMs)),
+    eventsOfVisitors: (site, visitors) => rows(store.eventsOfVisitors(site, visitorsOf(visitors))),
+    eventsByTime: between && ((a, b) => rows(between('ts', a, b))),
+    eventsReceivedSince: between && ((a) => rows(between('receivedAt', a, Number.MAX_SAFE_INTEGER))),
+  };
+  const snapshotPath = join(config.dataDir, SNAPSHOT_FILE);
+  const snapshots = between !== undefined && env.WISP_SNAPSHOT !== '0';
+  const snapshot = snapshots ? readSnapshot(snapshotPath) : null;
+  const started = performance.now();
+  const recovery = await recoverPipeline(pipeline, reader, { from, snapshot });
+  if (env.WISP_LOG_RECOVERY === '1') {
+    console.error(`wisp-collector: stream recovered (${recovery.mode}, ${recovery.events} events) in ${Math.round(performance.now() - started)} ms`);
+  }
 
-  const loadEdge = storeEdgeLoader({
-    eventsInRange: async (site, a, b) => (await store.eventsInRange(site, a, b)).map(fromStoredEvent),
-    eventsOfVisitors: async (site, visitors) => (await store.eventsOfVisitors(site, visitorsOf(visitors))).map(fromStoredEvent),
+  const loadEdge = layeredEdgeLoader({
+    rollups: pipeline.rollups,
+    memory: (site, a, b) => pipeline.memoryEdge(site, a, b),
+    store: storeEdgeLoader({
+      eventsInRange: (site, a, b) => rows(store.eventsInRange(site, a, b)),
+      eventsOfVisitors: (site, visitors) => rows(store.eventsOfVisitors(site, visitorsOf(visitors))),
+    }),
   });
   const rollupsAnswer = config.store !== 'clickhouse';
   const stats = async (query: StatsQuery): Promise<Stats> => {
-    if (!rollupsAnswer || (query.filters?.length ?? 0) > 0 || query.from < from) return store.stats(query);
-    const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, loadEdge, {
+    if (!rollupsAnswer || (query.filters?.length ?? 0) > 0 || query.from < pipeline.rollups.coveredFrom) return store.stats(query);
+    const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, memoizeEdgeLoader(loadEdge), {
       interval: query.interval ?? chooseInterval(query.from, query.to), tz: query.tz, limit: 100,
     });
     return rollupStatsBody(query, body);
   };
 
+  let writing = false;
+  const saveSnapshot = async () => {
+    if (writing) return;
+    writing = true;
+    try {
+      await writeSnapshotFile(snapshotPath, encodeSnapshot(pipeline.snapshot()));
+    } catch (error) {
+      onError('snapshot')(error);
+    } finally {
+      writing = false;
+    }
+  };
   let ticker: NodeJS.Timeout | undefined;
+  let snapshotTimer: NodeJS.Timeout | undefined;
   let alerts: AlertEngine | undefined;
   return {
     pipeline,
@@ -121,6 +162,10 @@ export async function createStreamWiring(options: {
         }
       }, 5_000);
       ticker.unref();
+      if (snapshots) {
+        snapshotTimer = setInterval(() => void saveSnapshot(), Number(env.WISP_SNAPSHOT_INTERVAL_MS ?? DEFAULT_SNAPSHOT_INTERVAL_MS));
+        snapshotTimer.unref();
+      }
       if (env.WISP_ALERTS) {
         alerts = new AlertEngine({
           config: loadAlertConfig(env.WISP_ALERTS),
@@ -135,8 +180,28 @@ export async function createStreamWiring(options: {
     },
     close() {
       if (ticker) clearInterval(ticker);
+      if (snapshotTimer) clearInterval(snapshotTimer);
       alerts?.stop();
       pipeline.close();
+      // Called after the ingest queue drained: the snapshot holds every stored event.
+      if (snapshots) {
+        try {
+          writeSnapshotFileSync(snapshotPath, encodeSnapshot(pipeline.snapshot()));
+        } catch (error) {
+          onError('snapshot')(error);
+        }
+      }
     },
   };
+}
+
+/** The snapshot in the data dir, or null (none, or unreadable: then the rollups are rebuilt). */
+function readSnapshot(path: string): ReturnType<typeof decodeSnapshot> | null {
+  try {
+    const bytes = readSnapshotFile(path);
+    return bytes && decodeSnapshot(bytes);
+  } catch (error) {
+    console.error(`wisp-collector: ignoring the rollup snapshot (${error instanceof Error ? error.message : String(error)}); rebuilding`);
+    return null;
+  }
 }

@@ -1,10 +1,13 @@
+import { RecentEvents } from '../rollups/recent-events.js';
+import type { RollupSnapshot } from '../rollups/rollup-snapshot.js';
 import { Rollups, type RollupsOptions } from '../rollups/rollups.js';
 import { diffSessions } from '../sessions/diff-sessions.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
 import { sessionsFromEvents } from '../sessions/sessions-from-events.js';
-import type { Clock, SessionChange, StreamEvent } from '../sessions/types.js';
+import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { LiveHub } from './live-hub.js';
 import { liveSnapshot } from './live-snapshot.js';
+import { ReceiptLog } from './receipt-log.js';
 import { RecentVisitors } from './recent-visitors.js';
 
 export interface StreamPipelineOptions {
@@ -39,20 +42,27 @@ export interface ProcessedInfo {
  * `recover` once at startup before the first `process`.
  */
 export class StreamPipeline {
+  readonly clock: Clock;
   readonly sessionizer: Sessionizer;
   readonly rollups: Rollups;
   readonly recent = new RecentVisitors();
+  /** Stored events of the last two hours by event time (raw stats edges near `now` come from here). */
+  recentEvents: RecentEvents;
+  /** Processed events of the last minute by receipt time (what a snapshot holds). */
+  readonly receipts = new ReceiptLog();
   readonly hub: LiveHub;
   private readonly options: StreamPipelineOptions;
   private lateChain: Promise<void> = Promise.resolve();
-  /** `site \0 id` of late events queued for reconciliation, not yet applied. */
-  private readonly pendingLate = new Set<string>();
+  /** Late events (by `site \0 id`) queued for reconciliation whose session changes are not applied yet. */
+  private readonly pendingLate = new Map<string, StreamEvent>();
 
   constructor(options: StreamPipelineOptions) {
     this.options = options;
     const { clock } = options;
+    this.clock = clock;
     this.sessionizer = new Sessionizer({ clock, allowedLatenessMs: options.allowedLatenessMs });
     this.rollups = new Rollups({ clock, retentionMs: options.retentionMs });
+    this.recentEvents = new RecentEvents(clock());
     this.hub = new LiveHub({
       snapshot: (site) => liveSnapshot(site, clock(), this.rollups, this.recent),
       coalesceMs: options.coalesceMs,
@@ -70,6 +80,8 @@ export class StreamPipeline {
     if (events.length === 0) return;
     this.rollups.addEvents(events);
     this.recent.add(events);
+    this.recentEvents.add(events);
+    this.receipts.add(events);
     const result = this.sessionizer.ingest(events);
     this.rollups.applySessionChanges(result.changes);
     if (result.late.length > 0) this.reconcileLate(result.late);
@@ -84,22 +96,74 @@ export class StreamPipeline {
   /** Housekeeping (every few seconds): closes idle sessions, drops windows past retention and aged-out visitors. */
   tick(): SessionChange[] {
     const closed = this.sessionizer.flush();
+    const now = this.options.clock();
     this.rollups.prune();
-    this.recent.prune(this.options.clock());
+    this.recent.prune(now);
+    this.recentEvents.prune(now);
+    this.receipts.prune(now - this.receipts.keepMs - 1000);
     return closed;
   }
 
   /**
-   * Startup: `events` = every stored event with ts >= from - 30 min (e.g. from = now - 48 h, the
-   * minute-window retention). Rebuilds windows from `from` on and the sessionizer's active visitors.
+   * Startup from stored events only: `events` = every stored event with ts >= from - 30 min (e.g.
+   * from = now - 48 h, the minute-window retention). Rebuilds windows from `from` on and the live state.
    */
   recover(events: StreamEvent[], from: number): void {
     const sessions = sessionsFromEvents(events, this.sessionizer.gapMs).filter((s) => s.start >= from);
     this.rollups.rebuild(from, events.filter((e) => e.ts >= from), sessions);
-    const horizon = this.sessionizer.watermark() - this.sessionizer.gapMs;
+    this.receipts.add(events.filter((e) => (e.receivedAt ?? -Infinity) >= this.options.clock() - this.receipts.keepMs - 1000));
+    const since = from - this.sessionizer.gapMs;
+    const horizon = this.liveHorizon();
     const active = new Set(events.filter((e) => e.ts >= horizon).map(visitorKey));
-    this.sessionizer.recover(events.filter((e) => active.has(visitorKey(e))));
-    this.recent.add(events.filter((e) => e.ts >= this.options.clock() - 5 * 60_000));
+    this.resume(events, since, events.filter((e) => active.has(visitorKey(e))));
+  }
+
+  /**
+   * Startup, once the windows are restored or rebuilt: the live state from stored events.
+   * `recent` = every stored event with ts >= since (since <= liveHorizon()); `ofActive` = every
+   * stored event of the visitors seen in `recent` at or after liveHorizon() (their sessions may still grow).
+   */
+  resume(recent: StreamEvent[], since: number, ofActive: StreamEvent[]): void {
+    this.sessionizer.recover(ofActive);
+    const now = this.options.clock();
+    this.recent.add(recent.filter((e) => e.ts >= now - 5 * 60_000));
+    this.recentEvents = new RecentEvents(since);
+    this.recentEvents.add(recent);
+    this.recentEvents.prune(now);
+  }
+
+  /** Event time from which sessions may still change (watermark - gap): resume() needs the stored events since then. */
+  liveHorizon(): number {
+    return this.sessionizer.watermark() - this.sessionizer.gapMs;
+  }
+
+  /** Late events whose session changes are still to be applied (a snapshot carries them). */
+  get pendingLateEvents(): StreamEvent[] {
+    return [...this.pendingLate.values()];
+  }
+
+  /** The state a restart needs (encode with `encodeSnapshot`); take it synchronously, it shares the windows. */
+  snapshot(): RollupSnapshot {
+    const now = this.options.clock();
+    return {
+      coveredFrom: this.rollups.coveredFrom, takenAt: now, ...this.receipts.since(now),
+      pendingLate: this.pendingLateEvents, windows: this.rollups.entries(),
+    };
+  }
+
+  /**
+   * Raw edge [from, to) of `site` from memory when it holds it exactly: every stored event of the
+   * edge is in `recentEvents`, and every session starting in it is still open in the sessionizer
+   * (start >= watermark - gap). Null otherwise (load it from the store).
+   */
+  memoryEdge(site: string, from: number, to: number): { events: StreamEvent[]; sessions: SessionSnapshot[] } | null {
+    if (!this.recentEvents.covers(from) || from < this.liveHorizon()) return null;
+    const events = this.recentEvents.eventsIn(site, from, to);
+    const sessions: SessionSnapshot[] = [];
+    for (const visitor of new Set(events.map((e) => e.visitor))) {
+      for (const session of this.sessionizer.sessionsOf(site, visitor)) if (session.start >= from && session.start < to) sessions.push(session);
+    }
+    return { events, sessions };
   }
 
   /** Resolves when every queued late event has been reconciled (tests, shutdown). */
@@ -113,7 +177,7 @@ export class StreamPipeline {
 
   private reconcileLate(late: StreamEvent[]): void {
     const mine = new Set(late.map(idKey));
-    for (const key of mine) this.pendingLate.add(key);
+    for (const event of late) this.pendingLate.set(idKey(event), event);
     this.lateChain = this.lateChain
       .then(async () => {
         const load = this.options.loadVisitorEvents;
@@ -126,6 +190,7 @@ export class StreamPipeline {
           // Late events queued behind this one are stored but not yet applied: leave them out.
           const applied = stored.filter((e) => !this.pendingLate.has(idKey(e)) || mine.has(idKey(e)));
           this.rollups.applySessionChanges(this.sessionizer.reconcile(applied, ofSite));
+          for (const event of ofSite) this.pendingLate.delete(idKey(event)); // applied (a snapshot must not replay them)
         }
         this.hub.notify(new Set(late.map((e) => e.site)));
       })

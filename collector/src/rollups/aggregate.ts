@@ -140,7 +140,8 @@ export function mergeInto(target: Aggregate, source: Aggregate): void {
   }
 }
 
-const COUNT_KEYS = [
+/** The `Counts` fields of an Aggregate. */
+export const COUNT_KEYS = [
   'pages', 'entryPages', 'exitPages', 'referrers', 'utmSources', 'utmMediums', 'utmCampaigns', 'countries',
   'browsers', 'os', 'devices', 'customEvents', 'eventProps', 'errorMessages',
 ] as const;

@@ -56,6 +56,25 @@ export class DistinctSet {
     this.large.addAll(other.large);
   }
 
+  /** A set holding these fingerprints (snapshot restore). */
+  static of(fingerprints: ArrayLike<number>): DistinctSet {
+    const set = new DistinctSet();
+    if (fingerprints.length <= SMALL_LIMIT) {
+      for (let i = 0; i < fingerprints.length; i++) set.addFingerprint(fingerprints[i]!);
+      return set;
+    }
+    set.large = new Fingerprint32Set(64);
+    set.large.reserve(fingerprints.length);
+    for (let i = 0; i < fingerprints.length; i++) set.large.add(fingerprints[i]!);
+    set.small = null;
+    return set;
+  }
+
+  forEach(fn: (fp: number) => void): void {
+    if (this.large) this.large.forEach(fn);
+    else this.small!.forEach(fn);
+  }
+
   has(fp: number): boolean {
     return this.large ? this.large.has(fp) : this.small!.includes(fp);
   }

@@ -27,6 +27,22 @@ export class QuantileSketch {
     this.buckets.set(index, (this.buckets.get(index) ?? 0) + times);
   }
 
+  /** Plain state for snapshots: zero-bucket count and [bucket index, count] pairs. */
+  state(): { zeros: number; buckets: [number, number][] } {
+    return { zeros: this.zeros, buckets: [...this.buckets] };
+  }
+
+  static fromState(relativeAccuracy: number, state: { zeros: number; buckets: [number, number][] }): QuantileSketch {
+    const sketch = new QuantileSketch(relativeAccuracy);
+    sketch.zeros = state.zeros;
+    sketch.count = state.zeros;
+    for (const [index, n] of state.buckets) {
+      sketch.buckets.set(index, n);
+      sketch.count += n;
+    }
+    return sketch;
+  }
+
   merge(other: QuantileSketch): void {
     this.count += other.count;
     this.zeros += other.zeros;

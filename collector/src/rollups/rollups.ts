@@ -32,7 +32,7 @@ const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * DAY_M
 export class Rollups {
   private readonly clock: Clock;
   private readonly retentionMs: Record<WindowSizeMs, number>;
-  private coveredFrom: number;
+  private covered: number;
   private readonly sites = new Map<string, Map<WindowSizeMs, Map<number, Aggregate>>>();
   private lastPrune = -Infinity;
   /** Merges of settled windows for `view` (a 30-day merge can weigh tens of MB: keep a few). */
@@ -45,14 +45,19 @@ export class Rollups {
     this.clock = options.clock;
     this.retentionMs = { ...DEFAULT_RETENTION };
     for (const size of WINDOW_SIZES_MS) this.retentionMs[size] = options.retentionMs?.[size] ?? DEFAULT_RETENTION[size];
-    this.coveredFrom = options.coveredFrom ?? this.clock();
+    this.covered = options.coveredFrom ?? this.clock();
+  }
+
+  /** Event time from which the windows hold every stored event. */
+  get coveredFrom(): number {
+    return this.covered;
   }
 
   /** Earliest usable window start per size. */
   floors(): Record<WindowSizeMs, number> {
     const now = this.clock();
     const floor = (size: WindowSizeMs) =>
-      Math.ceil(Math.max(this.coveredFrom, now - this.retentionMs[size]) / size) * size;
+      Math.ceil(Math.max(this.covered, now - this.retentionMs[size]) / size) * size;
     return { [DAY_MS]: floor(DAY_MS), [HOUR_MS]: floor(HOUR_MS), [MINUTE_MS]: floor(MINUTE_MS) };
   }
 
@@ -183,13 +188,33 @@ export class Rollups {
    * the sessions of those events (e.g. `sessionsFromEvents(events)`); windows before `from` stay unusable.
    */
   rebuild(from: number, events: Iterable<StreamEvent>, sessions: Iterable<SessionSnapshot>): void {
+    this.restore(from, []);
+    this.addEvents(events);
+    this.applySessionChanges([...sessions].map((session) => ({ kind: 'open' as const, session })));
+  }
+
+  /** Every window (snapshots). */
+  *entries(): Iterable<{ site: string; sizeMs: WindowSizeMs; start: number; window: Aggregate }> {
+    for (const [site, bySize] of this.sites) {
+      for (const [sizeMs, windows] of bySize) for (const [start, window] of windows) yield { site, sizeMs, start, window };
+    }
+  }
+
+  /** Replaces all windows (startup: a snapshot's, or none before a rebuild); windows before `coveredFrom` stay unusable. */
+  restore(coveredFrom: number, entries: Iterable<{ site: string; sizeMs: WindowSizeMs; start: number; window: Aggregate }>): void {
     this.sites.clear();
     this.mergeCache.clear();
     this.unionCache.clear();
     this.lastWindow = {};
-    this.coveredFrom = from;
-    this.addEvents(events);
-    this.applySessionChanges([...sessions].map((session) => ({ kind: 'open' as const, session })));
+    this.covered = coveredFrom;
+    for (const { site, sizeMs, start, window } of entries) {
+      let bySize = this.sites.get(site);
+      if (!bySize) this.sites.set(site, (bySize = new Map()));
+      let windows = bySize.get(sizeMs);
+      if (!windows) bySize.set(sizeMs, (windows = new Map()));
+      windows.set(start, window);
+    }
+    this.prune();
   }
 
   /** Drops windows that fell out of retention. */

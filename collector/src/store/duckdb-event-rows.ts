@@ -52,3 +52,8 @@ export function eventsOfVisitors(connection: DuckDBConnection, site: string, vis
 export function eventsSince(connection: DuckDBConnection, sinceMs: number): Promise<StoredEvent[]> {
   return selectEvents(connection, 'ts >= $1::BIGINT', [BigInt(Math.floor(sinceMs))]);
 }
+
+export function eventsBetween(connection: DuckDBConnection, by: 'ts' | 'receivedAt', from: number, to: number): Promise<StoredEvent[]> {
+  const column = by === 'ts' ? 'ts' : 'received_at';
+  return selectEvents(connection, `${column} >= $1::BIGINT AND ${column} < $2::BIGINT`, [BigInt(Math.floor(from)), BigInt(Math.ceil(to))]);
+}

@@ -62,6 +62,12 @@ export interface Store {
   eventsOfVisitors(site: string, visitors: readonly bigint[]): Promise<StoredEvent[]>;
   /** Every event of every site with ts >= sinceMs (rollups and sessions rebuilt at start). */
   eventsSince(sinceMs: number): Promise<StoredEvent[]>;
+  /**
+   * Every event of every site with from <= `by` < to (`ts`: rollups rebuilt a day at a time;
+   * `receivedAt`: events stored after a rollup snapshot). Optional: without it the stream stages
+   * rebuild from `eventsSince` and keep no snapshot.
+   */
+  eventsBetween?(by: 'ts' | 'receivedAt', from: number, to: number): Promise<StoredEvent[]>;
   /** The `GET /api/stats` body for a site and range. */
   stats(query: StatsQuery): Promise<Stats>;
   /** Flushes and closes; the store is unusable afterwards. */
