@@ -1,6 +1,8 @@
-/** A JSON response; `headers` are added to the content type. */
+import { BufferedResponse } from './buffered-response.js';
+
+/** A JSON response; `headers` are added to the content type. Buffered: the adapter writes its bytes as they are. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return new BufferedResponse(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });

@@ -1,4 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { BufferedRequest } from './buffered-request.js';
+import { BufferedResponse } from './buffered-response.js';
 import { clientIp } from './client-ip.js';
 import { errorResponse } from './error-response.js';
 import type { Handler } from './handler.js';
@@ -48,12 +50,9 @@ function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: Abort
   const headers = new Headers();
   try {
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    return new Request(new URL(req.url ?? '/', 'http://localhost'), {
-      method: req.method,
-      headers,
-      body: body as Uint8Array<ArrayBuffer> | undefined,
-      signal,
-    });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (body) return new BufferedRequest(url, { method: req.method!, headers }, body as Uint8Array<ArrayBuffer>);
+    return new Request(url, { method: req.method, headers, signal });
   } catch {
     if (/^(TRACE|TRACK|CONNECT)$/i.test(req.method ?? '')) {
       throw new HttpError(405, 'method_not_allowed', `${req.method} is not supported`);
@@ -65,6 +64,11 @@ function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: Abort
 async function send(response: Response, res: ServerResponse): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => (headers[key] = value));
+  if (response instanceof BufferedResponse) {
+    headers['content-length'] = String(response.bodyBytes.length);
+    res.writeHead(response.status, headers);
+    return void res.end(response.bodyBytes);
+  }
   if (!response.body) {
     res.writeHead(response.status, headers);
     return void res.end();

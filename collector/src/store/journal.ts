@@ -51,7 +51,7 @@ export class Journal {
   #bytes = 0;
   #nextSeq: number;
   #active: ActiveSegment | undefined;
-  #pending: { text: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  #pending: { bytes: Buffer; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #pendingBytes = 0;
   #chain: Promise<void> = Promise.resolve();
   #writeScheduled = false;
@@ -88,11 +88,11 @@ export class Journal {
 
   /** Appends text (ending with the terminator); resolves once it is on disk. */
   append(text: string): Promise<void> {
-    const size = Buffer.byteLength(text);
-    if (this.bytes + size > this.#maxBytes) throw this.#fullError(this.bytes, this.#maxBytes);
-    this.#pendingBytes += size;
+    const bytes = Buffer.from(text);
+    if (this.bytes + bytes.length > this.#maxBytes) throw this.#fullError(this.bytes, this.#maxBytes);
+    this.#pendingBytes += bytes.length;
     return new Promise((resolve, reject) => {
-      this.#pending.push({ text, resolve, reject });
+      this.#pending.push({ bytes, resolve, reject });
       if (!this.#writeScheduled) {
         this.#writeScheduled = true;
         this.#enqueue(() => this.#writeGroup());
@@ -149,13 +149,15 @@ export class Journal {
     this.#writeScheduled = false;
     const group = this.#pending;
     this.#pending = [];
-    const text = group.length === 1 ? group[0]!.text : group.map((entry) => entry.text).join('');
-    const size = Buffer.byteLength(text);
+    const buffers = group.map((entry) => entry.bytes);
+    let size = 0;
+    for (const buffer of buffers) size += buffer.length;
     this.#pendingBytes -= size;
     let active: ActiveSegment | undefined;
     try {
       active = this.#active ?? (await this.#openSegment());
-      await active.handle.write(text);
+      const { bytesWritten } = await active.handle.writev(buffers);
+      if (bytesWritten !== size) throw new Error(`short journal write (${bytesWritten} of ${size} bytes)`);
       await active.handle.datasync();
       active.bytes += size;
       this.#bytes += size;
