@@ -115,6 +115,8 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
       at(3, 'pageview', from + 10 * MINUTE, '/a'), at(3, 'pageview', from + 39 * MINUTE, '/b'), at(3, 'pageview', from + 70 * MINUTE, '/c'),
       // 4: never seen in the range (only after `to`).
       at(4, 'pageview', to + 1 * MINUTE, '/elsewhere'),
+      // 5: starts 10 min before `to`, then a pageview every 20 min for 7 hours (past the first pass's horizon).
+      ...Array.from({ length: 23 }, (_, i) => at(5, 'pageview', to - 10 * MINUTE + i * 20 * MINUTE, i === 22 ? '/long-end' : '/long')),
     ];
     const duck = await DuckDBStore.open(tempDir());
     const clickhouse = await ClickHouseStore.open({ dataDir: tempDir(), url: `${server.url}/wisp_edges`, insertIntervalMs: 50 });
@@ -123,10 +125,11 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
       await clickhouse.append(events);
       const query = { site: 'example.com', from, to, bucketMs: 60 * MINUTE };
       const expected = await duck.stats(query);
-      expect(expected.totals).toMatchObject({ pageviews: 6, visitors: 4, sessions: 4 });
-      expect(expected.totals.bounceRate).toBeCloseTo(2 / 4, 9); // 2's /bounce and 3's /c
-      expect(expected.totals.avgSessionSeconds).toBeCloseTo((25 * 60 + 0 + 29 * 60 + 0) / 4, 6);
+      expect(expected.totals).toMatchObject({ pageviews: 7, visitors: 5, sessions: 5 });
+      expect(expected.totals.bounceRate).toBeCloseTo(2 / 5, 9); // 2's /bounce and 3's /c
+      expect(expected.totals.avgSessionSeconds).toBeCloseTo((25 * 60 + 0 + 29 * 60 + 0 + 440 * 60) / 5, 6);
       expect(expected.exitPages).toContainEqual({ key: '/after', pageviews: 1 });
+      expect(expected.exitPages).toContainEqual({ key: '/long-end', pageviews: 1 });
       expect(expected.entryPages.map((row) => row.key)).not.toContain('/before');
       const actual = await clickhouse.stats(query);
       expect(actual.totals.avgSessionSeconds).toBeCloseTo(expected.totals.avgSessionSeconds, 6);

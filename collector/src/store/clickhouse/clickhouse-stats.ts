@@ -1,9 +1,9 @@
 import type { BreakdownRow, CountRow, SeriesPoint, Stats, StatsQuery } from '../../stats/stats-types.js';
 import { chooseInterval, seriesBuckets } from '../../rollups/series-buckets.js';
 import { filterConditions } from '../../stats/stats-filters.js';
-import { vitalRows, withProps } from '../duckdb-stats.js';
+import { SESSION_GAP_MS, vitalRows, withProps } from '../duckdb-stats.js';
 import { dayOf, planDedup } from './dedup-plan.js';
-import { sessionsSql, VISITOR_SPAN_MS } from './sessions-sql.js';
+import { SESSION_LOOKAHEAD_MS, sessionsSql, VISITOR_SPAN_MS } from './sessions-sql.js';
 import { integerLiteral, stringLiteral } from './sql-literal.js';
 
 type Row = Record<string, unknown>;
@@ -36,10 +36,16 @@ export async function queryClickHouseStats(reader: StatsReader, database: string
   const conditions = filterConditions(query.filters ?? [], stringLiteral, rangeWhere, table).map((condition) => ` AND ${condition}`).join('');
   const inRange = `${rangeWhere}${conditions}`;
   const range = (columns: string, where = '') => plan.from(columns, `${inRange}${where}`);
-  // The visitors seen in the range with all their events (any time within VISITOR_SPAN_MS), filtered alike.
-  const visitorsEvents = plan.from('visitor, ts, type, path', `site = ${stringLiteral(query.site)}
-    AND day BETWEEN toDate(${stringLiteral(dayOf(query.from - VISITOR_SPAN_MS))}) AND toDate(${stringLiteral(dayOf(query.to + VISITOR_SPAN_MS))})
-    AND visitor IN (SELECT visitor FROM ${table} WHERE ${inRange})${conditions}`);
+  // The visitors seen in the range with their events from 30 min before it to `horizon`, filtered alike;
+  // sessions cut by the horizon make a second pass to the end of the visitors' span (sessions-sql.ts).
+  const sessions = async (horizon: number) => {
+    const first = query.from - SESSION_GAP_MS;
+    const events = plan.from('visitor, ts, type, path', `site = ${stringLiteral(query.site)}
+      AND day BETWEEN toDate(${stringLiteral(dayOf(first))}) AND toDate(${stringLiteral(dayOf(horizon))})
+      AND ts >= ${integerLiteral(first)} AND ts < ${integerLiteral(horizon)}
+      AND visitor IN (SELECT visitor FROM ${table} WHERE ${inRange})${conditions}`);
+    return reader.rows(sessionsSql(events, query.from, query.to, horizon, TOP));
+  };
   const [overview, pages, breakdownRows, named, vitals, sessionRows] = await Promise.all([
     overviewOf(reader, range('ts, type, visitor'), query),
     reader.rows(`SELECT path AS key, count() AS pageviews, uniqExact(visitor) AS visitors FROM ${range('path, visitor', ` AND type = 'pageview' AND path != ''`)}
@@ -55,7 +61,9 @@ export async function queryClickHouseStats(reader: StatsReader, database: string
     // Vital quantiles from the rollups' sketch over the values (same numbers on every path).
     reader.rows(`SELECT name AS key, assumeNotNull(value) AS value FROM ${range('name, value', ` AND type = 'vital'`)}
       WHERE isNotNull(value) AND isFinite(assumeNotNull(value))`),
-    reader.rows(sessionsSql(visitorsEvents, query.from, query.to, TOP)),
+    sessions(query.to + SESSION_LOOKAHEAD_MS).then(async (rows) =>
+      num(rows.find((row) => num(row.kind) === 0)?.cut_sessions) > 0 ? sessions(query.to + VISITOR_SPAN_MS) : rows,
+    ),
   ]);
   const all = sessionRows.find((row) => num(row.kind) === 0) ?? {};
   const sessionCount = num(all.sessions);

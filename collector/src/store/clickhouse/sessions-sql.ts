@@ -5,19 +5,29 @@ import { integerLiteral } from './sql-literal.js';
  * How far from a range a visitor seen in it can have events: a visitor hash is keyed with the salt of one
  * UTC arrival day, and ingest keeps `ts` within [arrival - 7 days, arrival + 5 min], so all events of a
  * visitor with an event in [from, to) have `ts` in [from - 8 days - 5 min, to + 8 days + 5 min]. The
- * sessions query reads that window only (the primary index skips the rest of the site's history);
+ * sessions query never reads beyond that window (the primary index skips the rest of the site's history);
  * an hour of margin.
  */
 export const VISITOR_SPAN_MS = 8 * 24 * 60 * 60 * 1000 + 60 * 60 * 1000;
+
+/** How far past `to` the first sessions pass reads (see {@link sessionsSql}). */
+export const SESSION_LOOKAHEAD_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Sessions of the embedded store's definition (duckdb-stats.ts, SESSIONS) in 18.16 SQL, without window
  * functions: every event of the visitors seen in the range, per visitor sorted by (ts, pageview path),
  * a gap over 30 minutes starts a session, and a session counts in the range where it **starts**, over its
  * whole extent (events before `from` and after `to` included). `events` is the FROM text of the visitors'
- * rows (visitor, ts, type, path), `from`/`to` the range.
+ * rows (visitor, ts, type, path) with `ts < horizon`, `from`/`to` the range.
  *
- * One row per kind: 0 = all sessions (`sessions`, `bounces`, `duration_ms`), 1 = entry pages and
+ * The visitors' events need not all be read. Looking back, events from `from - 30 min` on decide
+ * exactly which sessions start in the range (an earlier event is more than 30 minutes before any event in
+ * it). Looking ahead, a session that starts in the range is cut by `horizon` only if its last event read
+ * is within 30 minutes of it: such sessions are counted in `cut_sessions`, and the caller then reads again
+ * up to the end of the visitors' span. With `horizon` a few hours after `to` that is rare, and it never
+ * happens while `to` is now.
+ *
+ * One row per kind: 0 = all sessions (`sessions`, `bounces`, `duration_ms`, `cut_sessions`), 1 = entry pages and
  * 2 = exit pages (`key`, `with_key` = sessions), top 100 per kind. One row per visitor is aggregated from
  * O(events) array operations, never a row per session (a GROUP BY visitor, session needed ~1 GB per
  * million sessions), and no lambda captures another array to index it (ClickHouse copies a captured
@@ -25,10 +35,10 @@ export const VISITOR_SPAN_MS = 8 * 24 * 60 * 60 * 1000 + 60 * 60 * 1000;
  * needs no lookup either: session starts are in time order, so the current session started in
  * [from, to) exactly when some start so far is >= from and none is >= to (two running sums).
  */
-export function sessionsSql(events: string, from: number, to: number, top: number): string {
+export function sessionsSql(events: string, from: number, to: number, horizon: number, top: number): string {
   const gap = integerLiteral(SESSION_GAP_MS);
   return `SELECT e.1 AS kind, e.2 AS key, count() AS with_key,
-      sum(session_count) AS sessions, sum(bounce_count) AS bounces, sum(duration_ms) AS duration_ms
+      sum(session_count) AS sessions, sum(bounce_count) AS bounces, sum(duration_ms) AS duration_ms, sum(cut) AS cut_sessions
     FROM (
       SELECT visitor,
         arraySort(groupArray((ts, if(type = 'pageview', path, ''), toUInt8(multiIf(type = 'pageview', 1, type = 'event', 2, 0))))) AS evs,
@@ -45,6 +55,7 @@ export function sessionsSql(events: string, from: number, to: number, top: numbe
         arrayPopFront(arrayDifference(arrayPushFront(pageviews_at_end, 0))) AS session_pageviews,
         arrayPopFront(arrayDifference(arrayPushFront(events_at_end, 0))) AS session_events,
         arraySum(session_counted) AS session_count,
+        session_counted[-1] AND times[-1] >= ${integerLiteral(horizon - SESSION_GAP_MS)} AS cut,
         arrayCount((pv, ev, c) -> c AND pv = 1 AND ev = 0, session_pageviews, session_events, session_counted) AS bounce_count,
         arraySum(arrayMap((first, last, c) -> c ? last - first : 0,
           arrayFilter((t, s) -> s, times, starts), arrayFilter((t, e) -> e, times, is_end), session_counted)) AS duration_ms,
