@@ -14,6 +14,8 @@ export interface CollectorConfig {
   store: 'embedded' | 'clickhouse';
   /** `WISP_CLICKHOUSE_URL`, required when `store` is clickhouse. */
   clickhouseUrl: string | undefined;
+  /** `WISP_CLICKHOUSE_BUFFER_MB`: bound of the local buffer in front of ClickHouse, bytes (default 1024 MiB). */
+  clickhouseBufferBytes: number;
   /** `WISP_TRUST_PROXY=1`: take the client IP from X-Forwarded-For. */
   trustProxy: boolean;
   /** `WISP_SITES`: site ids allowed to send events; undefined = any well-formed id. */
@@ -46,6 +48,8 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     throw new ConfigError('WISP_STORE=clickhouse needs WISP_CLICKHOUSE_URL');
   }
   const sites = env.WISP_SITES?.split(',').map((site) => site.trim()).filter(Boolean);
+  const bufferMb = integer('WISP_CLICKHOUSE_BUFFER_MB', env.WISP_CLICKHOUSE_BUFFER_MB, 1024, 1_048_576);
+  if (bufferMb === 0) throw new ConfigError('WISP_CLICKHOUSE_BUFFER_MB must be at least 1');
   for (const arg of argv) {
     if (arg !== '--demo') throw new ConfigError(`unknown argument ${JSON.stringify(arg)} (usage: wisp-collector [--demo])`);
   }
@@ -56,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     token: env.WISP_TOKEN || undefined,
     store,
     clickhouseUrl: env.WISP_CLICKHOUSE_URL || undefined,
+    clickhouseBufferBytes: bufferMb * 1024 * 1024,
     trustProxy: env.WISP_TRUST_PROXY === '1',
     sites: sites && sites.length > 0 ? new Set(sites) : undefined,
     rateLimitPerSecond: integer('WISP_RATE_LIMIT', env.WISP_RATE_LIMIT, 50, 1_000_000),

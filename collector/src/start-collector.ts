@@ -8,6 +8,7 @@ import { openCountryLookup } from './ingest/geo.js';
 import { LIMITS } from './ingest/limits.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { createApp, type App } from './server.js';
+import { registerBufferMetrics } from './store/clickhouse/buffer-metrics.js';
 import { ClickHouseStore } from './store/clickhouse/clickhouse-store.js';
 import { DuckDBStore } from './store/duckdb-store.js';
 import type { Store } from './store/store.js';
@@ -48,11 +49,13 @@ async function openStorage(config: CollectorConfig, metrics: CollectorMetrics): 
     const store = await ClickHouseStore.open({
       dataDir: config.dataDir,
       url: config.clickhouseUrl!,
+      maxBufferBytes: config.clickhouseBufferBytes,
       onInsert: (report) => {
         if (!report.ok) metrics.errors.inc({ kind: 'clickhouse_insert' });
       },
       onUnavailable: () => metrics.errors.inc({ kind: 'clickhouse_unavailable' }),
     });
+    registerBufferMetrics(metrics.registry, store);
     const salts = await store.openSharedSalts(config.dataDir);
     return { store, salts, closeSalts: () => salts.close() };
   }

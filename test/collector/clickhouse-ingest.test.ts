@@ -8,6 +8,7 @@ import { LIMITS } from '../../collector/src/ingest/limits.js';
 import { createCollectorMetrics } from '../../collector/src/metrics/collector-metrics.js';
 import { createApp } from '../../collector/src/server.js';
 import { ClickHouseStore } from '../../collector/src/store/clickhouse/clickhouse-store.js';
+import { startCollector } from '../../collector/src/start-collector.js';
 import { loadWispSdk } from '../../collector/src/wisp-sdk.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 import { event, getStats, postBatch, tempDataDir, type TestEvent } from '../support/collector-fixtures.js';
@@ -108,6 +109,29 @@ describe.skipIf(!clickHouseInstalled())('collector on the ClickHouse store', () 
       `${sent.length}\t${sent.length}`,
     );
     await collector.close();
+  });
+
+  it('shows the buffered bytes and their bound (WISP_CLICKHOUSE_BUFFER_MB) in /metrics', async () => {
+    const collector = await startCollector({
+      env: { WISP_STORE: 'clickhouse', WISP_CLICKHOUSE_URL: `${clickhouse.url}/wisp_metrics`, WISP_CLICKHOUSE_BUFFER_MB: '3' },
+      host: '127.0.0.1', port: 0, dataDir: tempDataDir(), token: TOKEN, trustProxy: true, rateLimitPerSecond: 0,
+    });
+    const gauge = async (name: string) => {
+      const text = await (await fetch(`${collector.url}/metrics`)).text();
+      return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    };
+    try {
+      expect(await gauge('wisp_clickhouse_buffer_limit_bytes')).toBe(3 * 1024 * 1024);
+      await clickhouse.stop();
+      expect((await postBatch(collector.url, 'shop.test', visit(5), { ip: '192.0.2.9' })).status).toBe(202);
+      expect(await gauge('wisp_clickhouse_buffer_bytes')).toBeGreaterThan(5 * 200);
+      await clickhouse.start();
+      expect((await getStats(collector.url, TOKEN, { site: 'shop.test', ...range() })).status).toBe(200); // waits for the insert
+      expect(await gauge('wisp_clickhouse_buffer_bytes')).toBe(0);
+    } finally {
+      await clickhouse.start();
+      await collector.close();
+    }
   });
 
   it('answers 503 store_full with Retry-After once the bounded buffer is full', async () => {
