@@ -118,7 +118,6 @@ export async function createStreamWiring(options: {
     memory: (site, a, b) => pipeline.memoryEdge(site, a, b),
     store: storeEdgeLoader({
       eventsInRange: (site, a, b) => rows(store.eventsInRange(site, a, b)),
-      eventsOfVisitors: (site, visitors) => rows(store.eventsOfVisitors(site, visitorsOf(visitors))),
     }),
   });
   const rollupsAnswer = config.store !== 'clickhouse';

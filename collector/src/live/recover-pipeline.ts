@@ -1,4 +1,4 @@
-import { DAY_MS } from '../rollups/window-sizes.js';
+import { DAY_MS, HOUR_MS } from '../rollups/window-sizes.js';
 import type { RollupSnapshot, SnapshotWindow } from '../rollups/rollup-snapshot.js';
 import { diffSessions } from '../sessions/diff-sessions.js';
 import { SessionRuns } from '../sessions/session-runs.js';
@@ -56,10 +56,37 @@ export async function recoverPipeline(
     pipeline.recover(events, options.from);
     return { mode: 'rebuild', events: events.length };
   }
-  const since = pipeline.liveHorizon();
-  const recent = await reader.eventsSince(since);
-  pipeline.resume(recent, since, await eventsOfVisitorsIn(reader, recent));
+  await resumeLive(pipeline, reader);
   return report;
+}
+
+/**
+ * The sessions that may still grow (a visitor's event at or after liveHorizon()) and the recent
+ * events. With reads by time, the read reaches back until every such session's start is known (no
+ * event within the gap before it could be missing); else all events of those visitors are read.
+ */
+async function resumeLive(pipeline: StreamPipeline, reader: RecoveryReader): Promise<void> {
+  const horizon = pipeline.liveHorizon();
+  const gap = pipeline.sessionizer.gapMs;
+  if (!reader.eventsByTime) {
+    const recent = await reader.eventsSince(horizon);
+    pipeline.resume(recent, horizon, await eventsOfVisitorsIn(reader, recent));
+    return;
+  }
+  let start = horizon - gap;
+  const events = await reader.eventsSince(start);
+  for (;;) {
+    const active = new Set(events.filter((e) => e.ts >= horizon).map((e) => `${e.site}\u0000${e.visitor}`));
+    const open = sessionsFromEvents(events, gap).filter((s) => active.has(`${s.site}\u0000${s.visitor}`) && s.end >= horizon);
+    // A session starting within the gap after the read's start may have earlier events.
+    if (!open.some((s) => s.start - gap < start)) {
+      pipeline.resume(events, start, events.filter((e) => active.has(`${e.site}\u0000${e.visitor}`)));
+      return;
+    }
+    const step = Math.max(HOUR_MS, horizon - start);
+    for (const event of await reader.eventsByTime(start - step, start)) events.push(event);
+    start -= step;
+  }
 }
 
 /** Windows from `from` on, read one day at a time (memory bounded by a day of events). */

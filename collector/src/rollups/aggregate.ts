@@ -44,6 +44,13 @@ export interface Aggregate {
   errorMessages: Counts;
   /** Web-vitals values by metric name (LCP, INP, CLS, FCP, TTFB). */
   vitals: Map<string, QuantileSketch>;
+  /**
+   * Cached merges that include this window: every change is applied to them too (all parts are
+   * additive), so a merge stays exact without being rebuilt (see MergeCache).
+   */
+  followers?: Aggregate[];
+  /** Cached visitor unions that include this window's visitors (series points). */
+  visitorFollowers?: DistinctSet[];
 }
 
 export function emptyAggregate(): Aggregate {
@@ -64,6 +71,8 @@ export function bump(counts: Counts, key: string, by = 1): void {
 
 /** Adds one (deduplicated) event; `visitorFp` = visitorFingerprint(event.visitor) when already computed. */
 export function addEvent(agg: Aggregate, event: StreamEvent, visitorFp = visitorFingerprint(event.visitor)): void {
+  if (agg.followers) for (const follower of agg.followers) addEvent(follower, event, visitorFp);
+  if (agg.visitorFollowers) for (const union of agg.visitorFollowers) union.addFingerprint(visitorFp);
   agg.version++;
   agg.visitors.addFingerprint(visitorFp);
   switch (event.type) {
@@ -109,6 +118,7 @@ export function addEvent(agg: Aggregate, event: StreamEvent, visitorFp = visitor
 
 /** Adds (sign 1) or removes (sign -1) one session's contribution. */
 export function addSession(agg: Aggregate, session: SessionSnapshot, sign: 1 | -1): void {
+  if (agg.followers) for (const follower of agg.followers) addSession(follower, session, sign);
   agg.version++;
   agg.sessions += sign;
   if (session.bounce) agg.bounces += sign;

@@ -47,12 +47,13 @@ export interface RangeStatsOptions {
 export async function rangeStats(
   rollups: Rollups, site: string, from: number, to: number, loadEdge: EdgeLoader, options: RangeStatsOptions,
 ): Promise<StatsBody & { series: { t: string; pageviews: number; visitors: number }[] }> {
-  const { base, extra, edges } = rollups.view(site, from, to);
+  const { parts, extra, edges } = rollups.view(site, from, to);
   for (const edge of edges) {
     const raw = await loadEdge(site, edge.from, edge.to);
     mergeInto(extra, aggregateOf(raw.events, raw.sessions));
   }
-  const body = toStats(base, options.limit, extra);
+  const [base = extra, ...rest] = parts;
+  const body = toStats(base, options.limit, base === extra ? [] : [...rest, extra]);
   const series = [];
   for (const bucket of seriesBuckets(from, to, options.interval, options.tz)) {
     const counts = await rangeCounts(rollups, site, bucket.from, bucket.to, loadEdge);

@@ -1,8 +1,8 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
-import { coverRange, type RangeCover, type TimeRange, type WindowRef } from './cover-range.js';
-import { DistinctSet, visitorFingerprint } from './distinct-set.js';
-import { VersionedCache } from './versioned-cache.js';
+import { coverRange, type RangeCover, type WindowRef } from './cover-range.js';
+import { visitorFingerprint } from './distinct-set.js';
+import { RollupViews } from './rollup-views.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
 export interface RollupsOptions {
@@ -35,10 +35,7 @@ export class Rollups {
   private covered: number;
   private readonly sites = new Map<string, Map<WindowSizeMs, Map<number, Aggregate>>>();
   private lastPrune = -Infinity;
-  /** Merges of settled windows for `view` (a 30-day merge can weigh tens of MB: keep a few). */
-  private readonly mergeCache = new VersionedCache<Aggregate>({ maxEntries: 4 });
-  /** Visitor unions of settled windows for series points: ~4M members (~25 MB) in all. */
-  private readonly unionCache = new VersionedCache<DistinctSet>({ maxWeight: 4_000_000, weigh: (set) => set.size });
+  private readonly views: RollupViews;
   private lastWindow: Partial<Record<WindowSizeMs, { site: string; start: number; window: Aggregate }>> = {};
 
   constructor(options: RollupsOptions) {
@@ -46,6 +43,7 @@ export class Rollups {
     this.retentionMs = { ...DEFAULT_RETENTION };
     for (const size of WINDOW_SIZES_MS) this.retentionMs[size] = options.retentionMs?.[size] ?? DEFAULT_RETENTION[size];
     this.covered = options.coveredFrom ?? this.clock();
+    this.views = new RollupViews(this, this.clock);
   }
 
   /** Event time from which the windows hold every stored event. */
@@ -108,62 +106,18 @@ export class Rollups {
     return { ...cover, aggregate };
   }
 
-  /**
-   * [from, to) for stats without merging everything per request: `base` = the merge of the settled
-   * windows (ended before the current hour), cached until one of them changes (read it, never
-   * mutate it); `extra` = a fresh merge of the recent windows, to which the caller adds raw edges;
-   * then `toStats(base, limit, extra)`.
-   */
-  view(site: string, from: number, to: number): { base: Aggregate; extra: Aggregate; edges: TimeRange[] } {
-    const { key, settled, recent, edges } = this.split(site, from, to);
-    const extra = emptyAggregate();
-    for (const window of recent) mergeInto(extra, window);
-    const base = this.mergeCache.get(key, settled, () => {
-      const merged = emptyAggregate();
-      for (const window of settled) mergeInto(merged, window);
-      return merged;
-    });
-    return { base, extra, edges };
+  /** See RollupViews.view: cached settled merges + fresh recent windows + the edges left. */
+  view(site: string, from: number, to: number): ReturnType<RollupViews['view']> {
+    return this.views.view(site, from, to);
   }
 
-  /**
-   * Pageviews and visitors of [from, to) for series points: `base` = union of the settled windows'
-   * visitors (cached like `view`, or the window's own set when there is one), `extra` = the recent
-   * windows' visitors; callers add edge visitors to `extra` and count `base.unionSize(extra)`.
-   */
-  visitorView(site: string, from: number, to: number): { pageviews: number; base: DistinctSet; extra: DistinctSet; edges: TimeRange[] } {
-    const { key, settled, recent, edges } = this.split(site, from, to);
-    let pageviews = 0;
-    for (const window of [...settled, ...recent]) pageviews += window.pageviews;
-    const extra = new DistinctSet();
-    for (const window of recent) extra.merge(window.visitors);
-    const base = settled.length === 1 ? settled[0]!.visitors : this.unionCache.get(key, settled, () => {
-      const union = new DistinctSet();
-      for (const window of settled) union.merge(window.visitors);
-      return union;
-    });
-    return { pageviews, base, extra, edges };
+  /** See RollupViews.visitorView (series points). */
+  visitorView(site: string, from: number, to: number): ReturnType<RollupViews['visitorView']> {
+    return this.views.visitorView(site, from, to);
   }
 
-  /** Windows of a range split into settled (ended before the current hour; with a cache key) and recent. */
-  private split(site: string, from: number, to: number): { key: string; settled: Aggregate[]; recent: Aggregate[]; edges: TimeRange[] } {
-    const { cover, windows, refs } = this.windowsWithRefs(site, from, to);
-    const settledBefore = Math.floor(this.clock() / HOUR_MS) * HOUR_MS;
-    const keyParts = [site];
-    const settled: Aggregate[] = [];
-    const recent: Aggregate[] = [];
-    windows.forEach((window, i) => {
-      const ref = refs[i]!;
-      if (ref.start + ref.sizeMs > settledBefore) recent.push(window);
-      else {
-        settled.push(window);
-        keyParts.push(`${ref.sizeMs}:${ref.start}`);
-      }
-    });
-    return { key: keyParts.join(','), settled, recent, edges: cover.edges };
-  }
-
-  private windowsWithRefs(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
+  /** The cover of [from, to) with its non-empty usable windows and their refs. */
+  windowsWithRefs(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
     const cover = coverRange(from, to, this.floors());
     const windows: Aggregate[] = [];
     const refs: WindowRef[] = [];
@@ -203,8 +157,7 @@ export class Rollups {
   /** Replaces all windows (startup: a snapshot's, or none before a rebuild); windows before `coveredFrom` stay unusable. */
   restore(coveredFrom: number, entries: Iterable<{ site: string; sizeMs: WindowSizeMs; start: number; window: Aggregate }>): void {
     this.sites.clear();
-    this.mergeCache.clear();
-    this.unionCache.clear();
+    this.views.clear();
     this.lastWindow = {};
     this.covered = coveredFrom;
     for (const { site, sizeMs, start, window } of entries) {

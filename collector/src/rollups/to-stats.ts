@@ -1,4 +1,5 @@
-import { bump, type Aggregate, type Counts } from './aggregate.js';
+import { bump, type Aggregate, type COUNT_KEYS, type Counts } from './aggregate.js';
+import type { DistinctSet } from './distinct-set.js';
 import { QuantileSketch } from './quantile-sketch.js';
 
 export interface StatsRow {
@@ -27,27 +28,26 @@ export interface StatsBody {
 }
 
 /**
- * The contract's `GET /api/stats` fields (plus extensions) from a merged aggregate, plus an optional
- * `extra` part (recent windows, raw edges) combined on the fly so `agg` (maybe a cached merge) is
- * only read. Lists are sorted by count (then key) and cut at `limit`. Entry/exit rows count
- * sessions, error rows events.
+ * The contract's `GET /api/stats` fields (plus extensions) from a merged aggregate, plus optional
+ * `extra` parts (other cached merges, recent windows, raw edges) combined on the fly so no part is
+ * written (parts may be cached merges). Put the largest part first: distinct counts walk the
+ * others. Lists are sorted by count (then key) and cut at `limit`. Entry/exit rows count sessions,
+ * error rows events.
  */
-export function toStats(agg: Aggregate, limit = 20, extra?: Aggregate): StatsBody {
+export function toStats(agg: Aggregate, limit = 20, extra: Aggregate | Aggregate[] = []): StatsBody {
+  const extras = Array.isArray(extra) ? extra : [extra];
+  const sum = (pick: (a: Aggregate) => number) => extras.reduce((n, part) => n + pick(part), pick(agg));
   const counts = (key: CountKey): Counts => {
-    if (!extra || extra[key].size === 0) return agg[key];
+    const more = extras.filter((part) => part[key].size > 0);
+    if (more.length === 0) return agg[key];
     const combined = new Map(agg[key]);
-    for (const [k, n] of extra[key]) bump(combined, k, n);
+    for (const part of more) for (const [k, n] of part[key]) bump(combined, k, n);
     return combined;
   };
   const top = (c: Counts) => [...c].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
   const byPageviews = (key: CountKey) => top(counts(key)).map(([k, pageviews]) => ({ key: k, pageviews }));
   const byCount = (key: CountKey) => top(counts(key)).map(([k, count]) => ({ key: k, count }));
-  const pageVisitors = (page: string) => {
-    const base = agg.pageVisitors.get(page);
-    const more = extra?.pageVisitors.get(page);
-    if (base && more) return base.unionSize(more);
-    return (base ?? more)?.size ?? 0;
-  };
+  const pageVisitors = (page: string) => unionSize([agg, ...extras].map((part) => part.pageVisitors.get(page)));
   const props = new Map<string, Counts>();
   for (const [k, n] of counts('eventProps')) {
     const [name, prop, value] = k.split('\u0000') as [string, string, string];
@@ -55,18 +55,18 @@ export function toStats(agg: Aggregate, limit = 20, extra?: Aggregate): StatsBod
     if (!c) props.set(name, (c = new Map()));
     c.set(`${prop}\u0000${value}`, n);
   }
-  const sessions = agg.sessions + (extra?.sessions ?? 0);
-  const bounces = agg.bounces + (extra?.bounces ?? 0);
-  const durationMs = agg.durationMs + (extra?.durationMs ?? 0);
+  const sessions = sum((a) => a.sessions);
+  const bounces = sum((a) => a.bounces);
+  const durationMs = sum((a) => a.durationMs);
   return {
     totals: {
-      pageviews: agg.pageviews + (extra?.pageviews ?? 0),
-      visitors: extra ? agg.visitors.unionSize(extra.visitors) : agg.visitors.size,
+      pageviews: sum((a) => a.pageviews),
+      visitors: unionSize([agg.visitors, ...extras.map((part) => part.visitors)]),
       sessions,
-      events: agg.events + (extra?.events ?? 0),
+      events: sum((a) => a.events),
       bounceRate: sessions > 0 ? bounces / sessions : 0,
       avgSessionSeconds: sessions > 0 ? durationMs / sessions / 1000 : 0,
-      errors: agg.errors + (extra?.errors ?? 0),
+      errors: sum((a) => a.errors),
     },
     pages: top(counts('pages')).map(([key, pageviews]) => ({ key, pageviews, visitors: pageVisitors(key) })),
     entryPages: byCount('entryPages'),
@@ -86,23 +86,36 @@ export function toStats(agg: Aggregate, limit = 20, extra?: Aggregate): StatsBod
         return { key: prop, value, count: n };
       }),
     })),
-    vitals: vitalRows(agg, extra),
+    vitals: vitalRows([agg, ...extras]),
     errors: byCount('errorMessages'),
   };
 }
 
-type CountKey = { [K in keyof Aggregate]: Aggregate[K] extends Counts ? K : never }[keyof Aggregate];
+type CountKey = (typeof COUNT_KEYS)[number];
 
-function vitalRows(agg: Aggregate, extra?: Aggregate): StatsBody['vitals'] {
-  const names = [...new Set([...agg.vitals.keys(), ...(extra?.vitals.keys() ?? [])])].sort();
+/** |union of the sets| without building it: the first set's size plus each later set's members found in no earlier one. */
+function unionSize(sets: (DistinctSet | undefined)[]): number {
+  const present = sets.filter((set): set is DistinctSet => set !== undefined && set.size > 0);
+  const [first, ...rest] = present;
+  if (!first) return 0;
+  let size = first.size;
+  rest.forEach((set, i) => {
+    const earlier = present.slice(0, i + 1);
+    set.forEach((fp) => {
+      if (!earlier.some((e) => e.has(fp))) size++;
+    });
+  });
+  return size;
+}
+
+function vitalRows(parts: Aggregate[]): StatsBody['vitals'] {
+  const names = [...new Set(parts.flatMap((part) => [...part.vitals.keys()]))].sort();
   return names.map((key) => {
-    const base = agg.vitals.get(key);
-    const more = extra?.vitals.get(key);
-    let sketch = base ?? more!;
-    if (base && more) {
-      sketch = new QuantileSketch(base.relativeAccuracy);
-      sketch.merge(base);
-      sketch.merge(more);
+    const sketches = parts.map((part) => part.vitals.get(key)).filter((s): s is QuantileSketch => s !== undefined);
+    let sketch = sketches[0]!;
+    if (sketches.length > 1) {
+      sketch = new QuantileSketch(sketch.relativeAccuracy);
+      for (const part of sketches) sketch.merge(part);
     }
     return { key, p75: sketch.quantile(0.75), p90: sketch.quantile(0.9), count: sketch.count };
   });

@@ -102,7 +102,6 @@ describe('restart from a rollup snapshot', () => {
           memory: (site, a, b) => pipeline.memoryEdge(site, a, b),
           store: storeEdgeLoader({
             eventsInRange: async (site, a, b) => store.filter((e) => e.site === site && e.ts >= a && e.ts < b),
-            eventsOfVisitors: async (site, visitors) => store.filter((e) => e.site === site && visitors.includes(e.visitor)),
           }),
         }));
         for (const [a, len] of ranges) {

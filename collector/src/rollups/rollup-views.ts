@@ -1,0 +1,113 @@
+import type { Clock } from '../sessions/types.js';
+import { emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
+import type { RangeCover, TimeRange, WindowRef } from './cover-range.js';
+import { DistinctSet } from './distinct-set.js';
+import { MergeCache } from './merge-cache.js';
+import { DAY_MS, HOUR_MS } from './window-sizes.js';
+
+/** What the views read from `Rollups`: a range's usable non-empty windows. */
+export interface WindowSource {
+  windowsWithRefs(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] };
+}
+
+/** Members of the distinct sets in a merge (its memory weight). */
+function members(agg: Aggregate): number {
+  let n = agg.visitors.size;
+  for (const set of agg.pageVisitors.values()) n += set.size;
+  return n;
+}
+
+function without<T>(list: T[] | undefined, item: T): void {
+  const i = list?.indexOf(item) ?? -1;
+  if (i >= 0) list!.splice(i, 1);
+}
+
+/**
+ * Stats of a range without merging everything per request. Windows ended before the current hour
+ * are *settled*: their merges are cached in two parts, the day windows (the same for a whole day)
+ * and the hour/minute windows at the range's ends (the same for an hour), each kept exact in place
+ * by late changes (MergeCache); windows of the current hour are merged per request.
+ */
+export class RollupViews {
+  /** A 30-day merge of a busy site can weigh tens of MB: ~24M set members (~150 MB) at most. */
+  private readonly merges = new MergeCache<Aggregate>({
+    maxEntries: 8, maxWeight: 24_000_000, weigh: members,
+    follow: (window, merge) => (window.followers ??= []).push(merge),
+    unfollow: (window, merge) => without(window.followers, merge),
+  });
+  /** Visitor unions of settled windows for series points: ~4M members (~25 MB) in all. */
+  private readonly unions = new MergeCache<DistinctSet>({
+    maxWeight: 4_000_000, weigh: (set) => set.size,
+    follow: (window, union) => (window.visitorFollowers ??= []).push(union),
+    unfollow: (window, union) => without(window.visitorFollowers, union),
+  });
+
+  constructor(private readonly source: WindowSource, private readonly clock: Clock) {}
+
+  /**
+   * [from, to): `parts` = cached settled merges (read them, never mutate them); `extra` = a fresh
+   * merge of the recent windows, to which the caller adds raw edges; then `toStats(parts[0], limit, [...rest, extra])`.
+   */
+  view(site: string, from: number, to: number): { parts: Aggregate[]; extra: Aggregate; edges: TimeRange[] } {
+    const { settled, recent, edges } = this.split(site, from, to);
+    const extra = emptyAggregate();
+    for (const window of recent) mergeInto(extra, window);
+    const parts: Aggregate[] = [];
+    for (const [kind, group] of [['days', settled.days], ['ends', settled.ends]] as const) {
+      if (group.windows.length === 1) parts.push(group.windows[0]!);
+      else if (group.windows.length > 1) {
+        parts.push(this.merges.get(`${kind},${site},${group.key}`, group.windows, () => {
+          const merged = emptyAggregate();
+          for (const window of group.windows) mergeInto(merged, window);
+          return merged;
+        }));
+      }
+    }
+    return { parts, extra, edges };
+  }
+
+  /**
+   * Pageviews and visitors of [from, to) for series points: `base` = union of the settled windows'
+   * visitors (cached, or the window's own set when there is one), `extra` = the recent windows'
+   * visitors; callers add edge visitors to `extra` and count `base.unionSize(extra)`.
+   */
+  visitorView(site: string, from: number, to: number): { pageviews: number; base: DistinctSet; extra: DistinctSet; edges: TimeRange[] } {
+    const { settled, recent, edges } = this.split(site, from, to);
+    const windows = [...settled.days.windows, ...settled.ends.windows];
+    let pageviews = 0;
+    for (const window of [...windows, ...recent]) pageviews += window.pageviews;
+    const extra = new DistinctSet();
+    for (const window of recent) extra.merge(window.visitors);
+    const key = `${site},${settled.days.key},${settled.ends.key}`;
+    const base = windows.length === 1 ? windows[0]!.visitors : this.unions.get(key, windows, () => {
+      const union = new DistinctSet();
+      for (const window of windows) union.merge(window.visitors);
+      return union;
+    });
+    return { pageviews, base, extra, edges };
+  }
+
+  clear(): void {
+    this.merges.clear();
+    this.unions.clear();
+  }
+
+  /** Windows of a range: settled ones (ended before the current hour) by days / the rest, with cache keys; recent ones. */
+  private split(site: string, from: number, to: number) {
+    const { cover, windows, refs } = this.source.windowsWithRefs(site, from, to);
+    const settledBefore = Math.floor(this.clock() / HOUR_MS) * HOUR_MS;
+    const days = { key: '', windows: [] as Aggregate[] };
+    const ends = { key: '', windows: [] as Aggregate[] };
+    const recent: Aggregate[] = [];
+    windows.forEach((window, i) => {
+      const ref = refs[i]!;
+      if (ref.start + ref.sizeMs > settledBefore) recent.push(window);
+      else {
+        const group = ref.sizeMs === DAY_MS ? days : ends;
+        group.windows.push(window);
+        group.key += `${ref.sizeMs}:${ref.start};`;
+      }
+    });
+    return { settled: { days, ends }, recent, edges: cover.edges };
+  }
+}
