@@ -26,7 +26,7 @@ export interface WispOptions {
   worker?: boolean;
   /** Queue bound: events kept while the collector is unreachable (oldest dropped first). Default 1,000. */
   maxQueuedEvents?: number;
-  /** Queue bound: events older than this are dropped. Default 7 days. */
+  /** Queue bound: events older than this are dropped. Default and maximum 7 days (the collector refuses older events). */
   maxEventAgeMs?: number;
   /** How often the queue is retried when idle, before backoff. Default 15,000 ms. */
   flushIntervalMs?: number;

@@ -25,6 +25,13 @@ const BATCH_SIZE = 50;
 const DEDUPE_WINDOW_MS = 1_000;
 /** The last-gasp beacon carries at most this many of the page's newest undelivered events. */
 const LAST_GASP_EVENTS = 200;
+/**
+ * The collector refuses a whole batch when one event is older than this after clock-skew
+ * correction (`sentAt - ts`; `ts_too_old`, docs/storage.md), and a refused batch is dropped: so the
+ * queue never keeps events longer, whatever `maxEventAgeMs` says, or one stale event would take
+ * its in-window batch-mates down with it.
+ */
+const COLLECTOR_MAX_AGE_MS = 7 * 86_400_000;
 
 /** Replaceable parts, so the same wiring runs in Node tests. */
 export interface PipelineEnv {
@@ -39,7 +46,8 @@ export async function createPipeline(
   env: PipelineEnv = {},
 ): Promise<PipelineApi> {
   const clock = env.clock ?? systemClock;
-  const bounds: QueueBounds = { maxEvents: config.maxQueuedEvents ?? 1_000, maxAgeMs: config.maxEventAgeMs ?? 7 * 86_400_000, now: clock.now };
+  const maxAgeMs = Math.min(config.maxEventAgeMs ?? COLLECTOR_MAX_AGE_MS, COLLECTOR_MAX_AGE_MS);
+  const bounds: QueueBounds = { maxEvents: config.maxQueuedEvents ?? 1_000, maxAgeMs, now: clock.now };
   const { core } = await loadHashCore();
   // IndexedDB may be missing or refuse to open (some private modes): queue in memory instead.
   const queue = await (env.openQueue ?? openIdbQueue)(config.site, bounds).catch(async () =>
@@ -63,10 +71,14 @@ export async function createPipeline(
   const sendAll = async (): Promise<FlushOutcome> => {
     if (!leader.isLeader) return 'idle';
     for (;;) {
+      // sentAt is read before the queue drops what is too old (peek reads the clock again, later),
+      // so every event sent is at most maxAgeMs older than its batch's sentAt: none is refused as too old.
+      const sentAt = clock.now();
       const events = await queue.peek(BATCH_SIZE);
+      // The dropped count rides with the next events: the collector refuses a batch without events.
+      if (!events.length) return 'idle';
       const dropped = await queue.dropped();
-      if (!events.length && !dropped) return 'idle';
-      const body = await encodeBody({ site: config.site, sentAt: clock.now(), events, ...(dropped ? { dropped } : {}) });
+      const body = await encodeBody({ site: config.site, sentAt, events, ...(dropped ? { dropped } : {}) });
       const outcome = await sendBatch(config.endpoint, body, env.fetch);
       if (outcome === 'retry') return 'retry';
       const ids = events.map((event) => event.id);
@@ -79,7 +91,6 @@ export async function createPipeline(
       sent += ids.length;
       delivered(ids);
       tabs.post({ kind: TabMessageKind.Delivered, ids });
-      if (!events.length) return 'idle';
     }
   };
 

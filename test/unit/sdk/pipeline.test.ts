@@ -20,25 +20,38 @@ function event(overrides: Partial<WireEvent> = {}): WireEvent {
   return { id, type: 'event', url: 'https://shop.example/a', referrer: '', ts: 1_795_000_000_000 + counter, name: 'click', props: { n: counter }, ...overrides };
 }
 
-async function setup(statuses: number[], maxQueuedEvents = 100) {
+const DAY = 86_400_000;
+
+/** Answers like the collector where its answer does not depend on the test's script (docs/storage.md). */
+function collectorRefusal(batch: WireBatch): number | undefined {
+  if (!batch.events.length) return 400; // no_events
+  if (batch.events.some((e) => batch.sentAt - e.ts > 7 * DAY)) return 400; // ts_too_old (whole batch)
+  return undefined;
+}
+
+async function setup(statuses: number[], maxQueuedEvents = 100, maxEventAgeMs = DAY) {
   const clock = fakeClock();
   const sent: WireBatch[] = [];
   const states: PageState[] = [];
+  /** While true, every send fails like a dead network (and is not recorded in `sent`). */
+  const network = { down: false };
   const pipeline = await createPipeline(
-    { site: 'shop.example', endpoint: 'https://c.example/api/e', maxQueuedEvents, maxEventAgeMs: 86_400_000, flushIntervalMs: 15_000, debug: false },
+    { site: 'shop.example', endpoint: 'https://c.example/api/e', maxQueuedEvents, maxEventAgeMs, flushIntervalMs: 15_000, debug: false },
     (state) => states.push(state),
     {
       clock,
       openQueue: async (_, bounds) => createMemoryQueue(bounds),
       fetch: async (_, init) => {
+        if (network.down) throw new TypeError('Failed to fetch');
         const body = new Uint8Array(init.body as Uint8Array);
-        sent.push(decodeBeacon(body[0] === 0x1f ? new Uint8Array(gunzipSync(body)) : body));
-        return { status: statuses.shift() ?? 202 };
+        const batch = decodeBeacon(body[0] === 0x1f ? new Uint8Array(gunzipSync(body)) : body);
+        sent.push(batch);
+        return { status: collectorRefusal(batch) ?? statuses.shift() ?? 202 };
       },
     },
   );
   open.push(pipeline);
-  return { clock, sent, states, pipeline };
+  return { clock, sent, states, pipeline, network };
 }
 
 describe('pipeline (worker.ts) in Node', () => {
@@ -80,6 +93,42 @@ describe('pipeline (worker.ts) in Node', () => {
     await pipeline.add([event()]);
     await pipeline.flush();
     expect(sent[2]!.dropped).toBeUndefined();
+  });
+
+  it('sends no batch without events: when every queued event aged out, the count waits for the next event', async () => {
+    const { sent, pipeline, clock, network } = await setup([]);
+    network.down = true;
+    await pipeline.add([event(), event()]);
+    await clock.advance(2 * DAY);
+    network.down = false;
+    expect(await pipeline.flush()).toEqual({ sent: 0, queued: 0 });
+    expect(sent).toEqual([]); // before: an events-less beacon, refused, then resent in a loop
+    await pipeline.add([event({ ts: clock.now() })]);
+    expect(await pipeline.flush()).toEqual({ sent: 1, queued: 0 });
+    expect(sent.map((batch) => [batch.events.length, batch.dropped])).toEqual([[1, 2]]);
+  });
+
+  it('keeps no event past the collector limit (7 days) whatever maxEventAgeMs says, so no fresh event shares a refused batch', async () => {
+    const { sent, pipeline, clock, network } = await setup([], 100, 30 * DAY);
+    network.down = true;
+    await pipeline.add([event({ ts: clock.now() }), event({ ts: clock.now() + 1 })]);
+    await clock.advance(7 * DAY + 2);
+    const fresh = event({ ts: clock.now() });
+    await pipeline.add([fresh]);
+    network.down = false;
+    expect(await pipeline.flush()).toEqual({ sent: 1, queued: 0 });
+    expect(sent.map((batch) => [batch.events.map((e) => e.id), batch.dropped])).toEqual([[[fresh.id], 2]]);
+  });
+
+  it('an event exactly maxEventAgeMs old when its batch leaves is sent, not refused', async () => {
+    const { sent, pipeline, clock, network } = await setup([], 100, 7 * DAY);
+    network.down = true;
+    const edge = event({ ts: clock.now() });
+    await pipeline.add([edge]);
+    await clock.advance(7 * DAY);
+    network.down = false;
+    expect(await pipeline.flush()).toEqual({ sent: 1, queued: 0 });
+    expect(sent[0]!.sentAt - edge.ts).toBe(7 * DAY);
   });
 
   it('sends up to 50 events per beacon, gzipped when it pays, with sentAt from the clock', async () => {
