@@ -34,7 +34,9 @@ export class AlertEngine {
 
   async tick(): Promise<AlertReport[]> {
     const { config, source, clock, retry } = this.options;
-    const due = evaluateRules(config.rules, source, clock()).filter((alert) => this.ledger.claim(alert.key));
+    const now = clock();
+    this.ledger.trim(now);
+    const due = evaluateRules(config.rules, source, now).filter((alert) => this.ledger.claim(alert.key));
     return Promise.all(
       due.map(async (alert) => {
         const target = config.webhooks[alert.webhook]!;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,6 +116,20 @@ describe('webhook delivery against a local receiver', () => {
     const restarted = new AlertEngine({ config: config(url), source, clock: () => NOW, ledger: new DeliveryLedger(ledgerPath), retry });
     expect(await restarted.tick()).toEqual([]);
     expect(requests).toHaveLength(3);
+  });
+
+  it('the delivery ledger forgets keys of windows older than 8 days and rewrites its file', () => {
+    const ledgerPath = join(mkdtempSync(join(tmpdir(), 'wisp-ledger-')), 'delivered.txt');
+    const ledger = new DeliveryLedger(ledgerPath);
+    const old = NOW - 9 * 86_400_000;
+    expect(ledger.claim(`errors:${old}`)).toBe(true);
+    expect(ledger.claim(`a:b:${NOW}`)).toBe(true);
+    expect(ledger.trim(NOW)).toBe(1);
+    expect(ledger.trim(NOW)).toBe(0);
+    expect(readFileSync(ledgerPath, 'utf8')).toBe(`a:b:${NOW}\n`);
+    const reopened = new DeliveryLedger(ledgerPath);
+    expect(reopened.has(`a:b:${NOW}`)).toBe(true);
+    expect(reopened.size).toBe(1);
   });
 
   it('sends Discord-shaped bodies and gives up at once on a 4xx that retrying cannot fix', async () => {
