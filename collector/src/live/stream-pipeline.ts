@@ -1,10 +1,10 @@
 import { RecentEvents } from '../rollups/recent-events.js';
 import type { RollupSnapshot } from '../rollups/rollup-snapshot.js';
 import { Rollups, type RollupsOptions } from '../rollups/rollups.js';
-import { diffSessions } from '../sessions/diff-sessions.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
 import { sessionsFromEvents } from '../sessions/sessions-from-events.js';
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
+import { LateReconciler } from './late-reconciler.js';
 import { LiveHub } from './live-hub.js';
 import { liveSnapshot } from './live-snapshot.js';
 import { ReceiptLog } from './receipt-log.js';
@@ -52,9 +52,7 @@ export class StreamPipeline {
   readonly receipts = new ReceiptLog();
   readonly hub: LiveHub;
   private readonly options: StreamPipelineOptions;
-  private lateChain: Promise<void> = Promise.resolve();
-  /** Late events (by `site \0 id`) queued for reconciliation whose session changes are not applied yet. */
-  private readonly pendingLate = new Map<string, StreamEvent>();
+  private readonly late: LateReconciler;
 
   constructor(options: StreamPipelineOptions) {
     this.options = options;
@@ -68,11 +66,15 @@ export class StreamPipeline {
       coalesceMs: options.coalesceMs,
       heartbeatMs: options.heartbeatMs,
     });
+    this.late = new LateReconciler({
+      sessionizer: this.sessionizer, rollups: this.rollups, loadVisitorEvents: options.loadVisitorEvents,
+      onApplied: (sites) => this.hub.notify(sites), onError: options.onError,
+    });
   }
 
   /** Late events waiting for reconciliation (a queue-depth signal for /metrics). */
   get queueDepth(): number {
-    return this.pendingLate.size;
+    return this.late.depth;
   }
 
   /** Feeds one group of newly stored (deduplicated) events through every stage. */
@@ -84,7 +86,7 @@ export class StreamPipeline {
     this.receipts.add(events);
     const result = this.sessionizer.ingest(events);
     this.rollups.applySessionChanges(result.changes);
-    if (result.late.length > 0) this.reconcileLate(result.late);
+    if (result.late.length > 0) this.late.enqueue(result.late);
     this.hub.notify(new Set(events.map((e) => e.site)));
     const oldest = events.reduce((min, e) => Math.min(min, e.receivedAt ?? Infinity), Infinity);
     this.options.onProcessed?.({
@@ -139,7 +141,7 @@ export class StreamPipeline {
 
   /** Late events whose session changes are still to be applied (a snapshot carries them). */
   get pendingLateEvents(): StreamEvent[] {
-    return [...this.pendingLate.values()];
+    return this.late.pendingEvents;
   }
 
   /** The state a restart needs (encode with `encodeSnapshot`); take it synchronously, it shares the windows. */
@@ -168,54 +170,14 @@ export class StreamPipeline {
 
   /** Resolves when every queued late event has been reconciled (tests, shutdown). */
   idle(): Promise<void> {
-    return this.lateChain;
+    return this.late.idle();
   }
 
   close(): void {
     this.hub.close();
   }
-
-  private reconcileLate(late: StreamEvent[]): void {
-    const mine = new Set(late.map(idKey));
-    for (const event of late) this.pendingLate.set(idKey(event), event);
-    this.lateChain = this.lateChain
-      .then(async () => {
-        const load = this.options.loadVisitorEvents;
-        if (!load) {
-          this.rollups.applySessionChanges(diffSessions([], sessionsFromEvents(late, this.sessionizer.gapMs)));
-          return;
-        }
-        for (const [site, ofSite] of groupBy(late, (e) => e.site)) {
-          const stored = await load(site, [...new Set(ofSite.map((e) => e.visitor))]);
-          // Late events queued behind this one are stored but not yet applied: leave them out.
-          const applied = stored.filter((e) => !this.pendingLate.has(idKey(e)) || mine.has(idKey(e)));
-          this.rollups.applySessionChanges(this.sessionizer.reconcile(applied, ofSite));
-          for (const event of ofSite) this.pendingLate.delete(idKey(event)); // applied (a snapshot must not replay them)
-        }
-        this.hub.notify(new Set(late.map((e) => e.site)));
-      })
-      .catch((error: unknown) => this.options.onError?.(error))
-      .finally(() => {
-        for (const key of mine) this.pendingLate.delete(key);
-      });
-  }
-}
-
-function idKey(event: StreamEvent): string {
-  return `${event.site}\u0000${event.id}`;
 }
 
 function visitorKey(event: StreamEvent): string {
   return `${event.site}\u0000${event.visitor}`;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }

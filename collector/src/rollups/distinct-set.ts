@@ -70,6 +70,11 @@ export class DistinctSet {
     return set;
   }
 
+  /** The members (snapshots). */
+  toArray(): Uint32Array {
+    return this.large ? this.large.toArray() : Uint32Array.from(this.small!);
+  }
+
   forEach(fn: (fp: number) => void): void {
     if (this.large) this.large.forEach(fn);
     else this.small!.forEach(fn);

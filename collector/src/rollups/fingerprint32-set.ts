@@ -59,6 +59,14 @@ export class Fingerprint32Set {
     this.rehash(Math.max(Math.ceil((members * 5) / 4) + 1, this.slots.length * 2));
   }
 
+  /** The members, in slot order. */
+  toArray(): Uint32Array {
+    const out = new Uint32Array(this.size);
+    let n = 0;
+    for (let j = 0; j < this.slots.length; j++) if (this.slots[j] !== 0) out[n++] = this.slots[j]!;
+    return out;
+  }
+
   forEach(fn: (fp: number) => void): void {
     for (const fp of this.slots) if (fp !== 0) fn(fp);
   }

@@ -34,7 +34,8 @@ export interface RollupSnapshot {
 /**
  * Layout: "WISPROLL", u32 version, u32 header length, header JSON (scalars, pending events), then a
  * string table (every key once) and the windows, binary: counts as f64, distinct sets as their
- * u32 fingerprints, sketches as (bucket, count) pairs. Strings are indexes into the table.
+ * u32 fingerprints (in the machine's byte order: a snapshot stays on the machine that wrote it),
+ * sketches as (bucket, count) pairs. Strings are indexes into the table.
  */
 export function encodeSnapshot(snapshot: RollupSnapshot): Buffer {
   const strings = new Map<string, number>();
@@ -45,8 +46,9 @@ export function encodeSnapshot(snapshot: RollupSnapshot): Buffer {
   };
   const body = new ByteWriter();
   const set = (distinct: DistinctSet) => {
-    body.u32(distinct.size);
-    distinct.forEach((fp) => body.u32(fp));
+    const members = distinct.toArray();
+    body.u32(members.length);
+    body.bytes(new Uint8Array(members.buffer, members.byteOffset, members.byteLength));
   };
   let windowCount = 0;
   for (const { site, sizeMs, start, window } of snapshot.windows) {
@@ -111,7 +113,7 @@ export function decodeSnapshot(bytes: Buffer): RollupSnapshot & { windows: Snaps
   const text = () => strings[reader.u32()]!;
   const set = () => {
     const members = new Uint32Array(reader.u32());
-    for (let i = 0; i < members.length; i++) members[i] = reader.u32();
+    new Uint8Array(members.buffer).set(reader.bytes(members.byteLength)); // copied: the file offset may be unaligned
     return DistinctSet.of(members);
   };
   const windows: SnapshotWindow[] = [];

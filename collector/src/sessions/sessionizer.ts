@@ -2,7 +2,8 @@ import { diffSessions, sameSession } from './diff-sessions.js';
 import { SeenIds } from './seen-ids.js';
 import { VisitorIndex } from './visitor-index.js';
 import { NO_SLOT, SessionPool } from './session-pool.js';
-import { isBefore, makeSnapshot, SESSION_GAP_MS, sessionsFromEvents } from './sessions-from-events.js';
+import { SESSION_GAP_MS, sessionsFromEvents } from './sessions-from-events.js';
+import { absorbNext, addEventToSlot, slotSnapshot } from './session-slots.js';
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from './types.js';
 
 export interface SessionizerOptions {
@@ -160,47 +161,15 @@ export class Sessionizer {
       const next = pool.next[cur]!;
       if (next !== NO_SLOT && pool.start[next]! - this.gapMs <= ts) this.mergeNext(cur, next);
     }
-    this.addEvent(cur, event);
-  }
-
-  private addEvent(slot: number, event: StreamEvent): void {
-    const pool = this.pool;
-    pool.cover(slot, event.ts);
-    if (event.type === 'pageview') {
-      pool.pageviews[slot]!++;
-      this.offerPageview(slot, event.ts, event.path);
-    } else if (event.type === 'event') {
-      pool.events[slot]!++;
-    }
-  }
-
-  private offerPageview(slot: number, ts: number, path: string): void {
-    const pool = this.pool;
-    const entry = pool.paths.get(pool.entry[slot]!);
-    if (entry === null || isBefore(ts, path, pool.entryTsOf(slot), entry)) {
-      pool.setEntry(slot, path, ts);
-    }
-    const exit = pool.paths.get(pool.exit[slot]!);
-    if (exit === null || isBefore(pool.exitTsOf(slot), exit, ts, path)) {
-      pool.setExit(slot, path, ts);
-    }
+    addEventToSlot(pool, cur, event);
   }
 
   /** Folds session `next` into `slot` (a late event bridged the gap between them). */
   private mergeNext(slot: number, next: number): void {
-    const pool = this.pool;
     this.touch(next);
-    pool.cover(slot, pool.endOf(next));
-    pool.pageviews[slot]! += pool.pageviews[next]!;
-    pool.events[slot]! += pool.events[next]!;
-    const entry = pool.paths.get(pool.entry[next]!);
-    if (entry !== null) this.offerPageview(slot, pool.entryTsOf(next), entry);
-    const exit = pool.paths.get(pool.exit[next]!);
-    if (exit !== null) this.offerPageview(slot, pool.exitTsOf(next), exit);
-    pool.next[slot] = pool.next[next]!;
-    pool.next[next] = NO_SLOT;
+    absorbNext(this.pool, slot, next);
     if (this.touched) this.freed.push(next);
-    else pool.release(next);
+    else this.pool.release(next);
   }
 
   private touch(slot: number): void {
@@ -250,10 +219,6 @@ export class Sessionizer {
   }
 
   private snapshot(slot: number): SessionSnapshot {
-    const pool = this.pool;
-    return makeSnapshot(
-      pool.sites[pool.site[slot]!]!, pool.visitor[slot]!, pool.start[slot]!, pool.endOf(slot),
-      pool.paths.get(pool.entry[slot]!), pool.paths.get(pool.exit[slot]!), pool.pageviews[slot]!, pool.events[slot]!,
-    );
+    return slotSnapshot(this.pool, slot);
   }
 }
