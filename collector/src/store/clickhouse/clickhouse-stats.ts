@@ -112,12 +112,14 @@ export async function queryClickHouseStats(reader: StatsReader, database: string
  */
 async function overviewOf(reader: StatsReader, events: string, query: StatsQuery) {
   const buckets = seriesBuckets(query.from, query.to, query.interval ?? chooseInterval(query.from, query.to), query.tz);
-  const starts = buckets.length > 0 ? buckets.map((bucket) => bucket.t) : [query.from];
-  const width = starts.length > 1 ? starts[1]! - starts[0]! : 1;
-  const equalWidths = starts.every((t, i) => t === starts[0]! + i * width);
-  const bucketIndex = equalWidths
-    ? `intDiv(ts - ${integerLiteral(starts[0]!)}, ${integerLiteral(width)})`
-    : `arrayFirstIndex(b -> b > ts, [${starts.map(integerLiteral).join(', ')}]) - 2`;
+  const starts = buckets.map((bucket) => bucket.t);
+  const width = starts.length > 1 ? starts[1]! - starts[0]! : 0;
+  const bucketIndex =
+    starts.length <= 1
+      ? '0'
+      : starts.every((t, i) => t === starts[0]! + i * width)
+        ? `intDiv(ts - ${integerLiteral(starts[0]!)}, ${integerLiteral(width)})`
+        : `arrayFirstIndex(b -> b > ts, [${starts.map(integerLiteral).join(', ')}]) - 2`;
   const { rows, totals } = await reader.rowsWithTotals(`SELECT ${bucketIndex} AS bucket, countIf(type = 'pageview') AS pageviews,
     uniqExact(visitor) AS visitors, countIf(type = 'event') AS events FROM ${events} GROUP BY bucket WITH TOTALS`);
   // arrayFirstIndex is 0 past the last start: -2 then means the last bucket.
