@@ -150,6 +150,22 @@ export function mergeInto(target: Aggregate, source: Aggregate): void {
   }
 }
 
+/** An independent copy of `agg`'s data (not its followers): sets copied table by table, not re-inserted. */
+export function cloneAggregate(agg: Aggregate): Aggregate {
+  const copy = emptyAggregate();
+  copy.pageviews = agg.pageviews;
+  copy.events = agg.events;
+  copy.errors = agg.errors;
+  copy.visitors = agg.visitors.clone();
+  copy.sessions = agg.sessions;
+  copy.bounces = agg.bounces;
+  copy.durationMs = agg.durationMs;
+  for (const key of COUNT_KEYS) copy[key] = new Map(agg[key]);
+  for (const [page, set] of agg.pageVisitors) copy.pageVisitors.set(page, set.clone());
+  for (const [name, sketch] of agg.vitals) copy.vitals.set(name, sketch.clone());
+  return copy;
+}
+
 /** The `Counts` fields of an Aggregate. */
 export const COUNT_KEYS = [
   'pages', 'entryPages', 'exitPages', 'referrers', 'utmSources', 'utmMediums', 'utmCampaigns', 'countries',

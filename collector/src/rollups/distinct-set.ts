@@ -70,6 +70,14 @@ export class DistinctSet {
     return set;
   }
 
+  /** An independent copy. */
+  clone(): DistinctSet {
+    const copy = new DistinctSet();
+    copy.small = this.small && [...this.small];
+    copy.large = this.large && this.large.clone();
+    return copy;
+  }
+
   /** The members (snapshots). */
   toArray(): Uint32Array {
     return this.large ? this.large.toArray() : Uint32Array.from(this.small!);

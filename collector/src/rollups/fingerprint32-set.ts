@@ -59,6 +59,14 @@ export class Fingerprint32Set {
     this.rehash(Math.max(Math.ceil((members * 5) / 4) + 1, this.slots.length * 2));
   }
 
+  /** An independent copy (one memcpy of the table). */
+  clone(): Fingerprint32Set {
+    const copy = new Fingerprint32Set(0);
+    copy.slots = this.slots.slice();
+    copy.size = this.size;
+    return copy;
+  }
+
   /** The members, in slot order. */
   toArray(): Uint32Array {
     const out = new Uint32Array(this.size);

@@ -43,6 +43,10 @@ export class QuantileSketch {
     return sketch;
   }
 
+  clone(): QuantileSketch {
+    return QuantileSketch.fromState(this.relativeAccuracy, this.state());
+  }
+
   merge(other: QuantileSketch): void {
     this.count += other.count;
     this.zeros += other.zeros;

@@ -1,5 +1,5 @@
 import type { Clock } from '../sessions/types.js';
-import { emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
+import { cloneAggregate, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
 import type { RangeCover, TimeRange, WindowRef } from './cover-range.js';
 import { DistinctSet } from './distinct-set.js';
 import { MergeCache } from './merge-cache.js';
@@ -17,6 +17,12 @@ function members(agg: Aggregate): number {
   return n;
 }
 
+function mergeAll(windows: Aggregate[]): Aggregate {
+  const merged = emptyAggregate();
+  for (const window of windows) mergeInto(merged, window);
+  return merged;
+}
+
 function without<T>(list: T[] | undefined, item: T): void {
   const i = list?.indexOf(item) ?? -1;
   if (i >= 0) list!.splice(i, 1);
@@ -24,14 +30,14 @@ function without<T>(list: T[] | undefined, item: T): void {
 
 /**
  * Stats of a range without merging everything per request. Windows ended before the current hour
- * are *settled*: their merges are cached in two parts, the day windows (the same for a whole day)
- * and the hour/minute windows at the range's ends (the same for an hour), each kept exact in place
- * by late changes (MergeCache); windows of the current hour are merged per request.
+ * are *settled*: their merge is cached (rebuilt when the range's windows change, i.e. hourly, from
+ * a cached copy of the day windows' merge, which changes daily), and kept exact in place by late
+ * changes (MergeCache); windows of the current hour are merged per request.
  */
 export class RollupViews {
-  /** A 30-day merge of a busy site can weigh tens of MB: ~24M set members (~150 MB) at most. */
+  /** A 30-day merge of a busy site can weigh tens of MB (7M set members at 10M events): ~32M members at most. */
   private readonly merges = new MergeCache<Aggregate>({
-    maxEntries: 8, maxWeight: 24_000_000, weigh: members,
+    maxEntries: 8, maxWeight: 32_000_000, weigh: members,
     follow: (window, merge) => (window.followers ??= []).push(merge),
     unfollow: (window, merge) => without(window.followers, merge),
   });
@@ -45,25 +51,26 @@ export class RollupViews {
   constructor(private readonly source: WindowSource, private readonly clock: Clock) {}
 
   /**
-   * [from, to): `parts` = cached settled merges (read them, never mutate them); `extra` = a fresh
-   * merge of the recent windows, to which the caller adds raw edges; then `toStats(parts[0], limit, [...rest, extra])`.
+   * [from, to): `parts` = the settled windows' cached merge, or the one settled window (read it, never
+   * mutate it); `extra` = a fresh merge of the recent windows, to which the caller adds raw edges;
+   * then `toStats(parts[0], limit, [...rest, extra])`.
    */
   view(site: string, from: number, to: number): { parts: Aggregate[]; extra: Aggregate; edges: TimeRange[] } {
     const { settled, recent, edges } = this.split(site, from, to);
     const extra = emptyAggregate();
     for (const window of recent) mergeInto(extra, window);
-    const parts: Aggregate[] = [];
-    for (const [kind, group] of [['days', settled.days], ['ends', settled.ends]] as const) {
-      if (group.windows.length === 1) parts.push(group.windows[0]!);
-      else if (group.windows.length > 1) {
-        parts.push(this.merges.get(`${kind},${site},${group.key}`, group.windows, () => {
-          const merged = emptyAggregate();
-          for (const window of group.windows) mergeInto(merged, window);
-          return merged;
-        }));
-      }
-    }
-    return { parts, extra, edges };
+    const { days, ends } = settled;
+    const windows = [...days.windows, ...ends.windows];
+    if (windows.length <= 1) return { parts: windows, extra, edges };
+    // The settled merge changes every hour (its ends move); it starts from a copy of the days' merge,
+    // which changes once a day: an hour's rebuild is a memcpy plus a few dozen small windows.
+    const merge = this.merges.get(`all,${site},${days.key}|${ends.key}`, windows, () => {
+      const base = days.windows.length > 1 ? this.merges.get(`days,${site},${days.key}`, days.windows, () => mergeAll(days.windows)) : days.windows[0];
+      const merged = base ? cloneAggregate(base) : emptyAggregate();
+      for (const window of ends.windows) mergeInto(merged, window);
+      return merged;
+    });
+    return { parts: [merge], extra, edges };
   }
 
   /**
