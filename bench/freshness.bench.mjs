@@ -1,10 +1,7 @@
-// Freshness and stats speed of the stream stages, against the real collector (child process,
-// embedded DuckDB, durable 202s): (1) POST accepted -> SSE snapshot showing it, p50/p95, while
-// autocannon loads the same collector with batches of 50 pageviews on another site; (2) GET
-// /api/stats p95 for a 30-day range and for today over a pre-written store (events appended
-// straight into the DuckDB file, since ingest refuses events older than 7 days; the collector
-// rebuilds its rollups from it at start, WISP_ROLLUP_DAYS=31). Needs `npm run build`.
-// Writes the "Stream" section of RESULTS.md. BENCH_SECONDS, BENCH_STATS_EVENTS override sizes.
+// Freshness of the stream stages, against the real collector (child process, embedded DuckDB,
+// durable 202s): POST accepted -> SSE snapshot showing it, p50/p95, while autocannon loads the same
+// collector with batches of 50 pageviews on another site. (GET /api/stats speed: stats.bench.mjs.)
+// Needs `npm run build`. Writes the "Stream" section of RESULTS.md. BENCH_SECONDS overrides the load time.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,10 +12,8 @@ import { machineDescription, markdownTable, writeResultsSection } from './run.mj
 import { waitForListening } from './lib/wait-for-listening.mjs';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-const STATS_EVENTS = Number(process.env.BENCH_STATS_EVENTS ?? 1_000_000);
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const cli = fileURLToPath(new URL('../collector/bin/wisp-collector.js', import.meta.url));
-const DAY = 86_400_000;
 
 function startCollector(env) {
   const child = spawn(process.execPath, [cli], {
@@ -132,70 +127,12 @@ async function freshness() {
   };
 }
 
-async function statsSpeed() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wisp-bench-stats-'));
-  const { DuckDBStore } = await import('../collector/dist/store/duckdb-store.js');
-  const store = await DuckDBStore.open(dataDir);
-  const now = Date.now();
-  const start = now - 30 * DAY;
-  const pages = Array.from({ length: 200 }, (_, i) => `/p/${i}`);
-  const countries = ['US', 'DE', 'FR', 'GB', 'IN', 'BR', ''];
-  const t0 = performance.now();
-  const CHUNK = 20_000;
-  for (let done = 0; done < STATS_EVENTS; done += CHUNK) {
-    const rows = [];
-    for (let i = done; i < Math.min(STATS_EVENTS, done + CHUNK); i++) {
-      const visitor = BigInt((i * 2654435761) % 400_000) + 1n;
-      const ts = start + Math.floor((i / STATS_EVENTS) * 30 * DAY);
-      const r = i % 20;
-      rows.push({
-        site: 'stats.test', idHash: BigInt(i) * 11400714819323198485n % (1n << 64n), ts, receivedAt: ts, visitor,
-        type: r < 14 ? 'pageview' : r < 17 ? 'event' : r < 19 ? 'vital' : 'error', path: pages[i % pages.length],
-        name: r < 14 ? null : r < 17 ? 'signup' : r < 19 ? 'LCP' : 'Boom', value: r === 17 || r === 18 ? (i % 4000) : null,
-        props: '{}', source: i % 3 ? '' : 'google.com', utmSource: '', utmMedium: '', utmCampaign: '',
-        country: countries[i % countries.length], browser: 'Chrome', os: 'Windows', device: 'desktop',
-      });
-    }
-    await store.append(rows);
-  }
-  await store.close();
-  const writeS = (performance.now() - t0) / 1000;
-  const startAt = performance.now();
-  const { child, url } = await startCollector({ WISP_DATA_DIR: dataDir, WISP_ROLLUP_DAYS: '31' });
-  const startupS = (performance.now() - startAt) / 1000;
-  const timings = async (from, to, runs) => {
-    const times = [];
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now();
-      const response = await fetch(`${url}/api/stats?site=stats.test&from=${from}&to=${to}`, { headers: { authorization: 'Bearer bench' } });
-      await response.json();
-      times.push(performance.now() - t);
-    }
-    return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
-  };
-  const dayStart = Math.floor(now / DAY) * DAY;
-  const month = await timings(now - 30 * DAY, now, 20);
-  const today = await timings(dayStart, now, 40);
-  // The SQL path for comparison: the same 30 days with a filter that keeps everything (browser:Chrome).
-  const sqlTimes = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await (await fetch(`${url}/api/stats?site=stats.test&from=${now - 30 * DAY}&to=${now}&filters=browser:Chrome`, { headers: { authorization: 'Bearer bench' } })).json();
-    sqlTimes.push(performance.now() - t);
-  }
-  await stop(child);
-  rmSync(dataDir, { recursive: true, force: true });
-  return { writeS, startupS, month, today, sqlMonthP50: percentile(sqlTimes, 0.5) };
-}
-
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
 const ms = (n) => (Number.isFinite(n) ? n.toFixed(1) : String(n));
 
 console.log(`load average at start: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
 const f = await freshness();
 console.log(`freshness: ${fmt(f.eventsPerS)} events/s of load, ${f.seen}/${f.probes} probes seen, p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms, max ${ms(f.max)} ms`);
-const s = await statsSpeed();
-console.log(`stats over ${fmt(STATS_EVENTS)} events (30 days): 30-day p50 ${ms(s.month.p50)} p95 ${ms(s.month.p95)} ms; today p50 ${ms(s.today.p50)} p95 ${ms(s.today.p95)} ms; SQL 30-day p50 ${ms(s.sqlMonthP50)} ms`);
 
 writeResultsSection('stream', `## Stream
 
@@ -207,11 +144,5 @@ ${markdownTable(['load sustained (events/s)', 'ingest p99 (ms)', 'probes seen', 
 
 - Target p95 <= 1 s at 50,000 events/s: p95 ${ms(f.p95)} ms at ${fmt(f.eventsPerS)} events/s, the most this 2-core machine sustained with durable writes -> **${f.p95 <= 1000 ? 'p95 met' : 'p95 not met'}${f.eventsPerS >= 50_000 ? '' : ', at a lower rate than the target'}**.
 
-GET /api/stats over N = ${fmt(STATS_EVENTS)} events spread over 30 days (400,000 visitors, 200 pages), written straight into the DuckDB file (${s.writeS.toFixed(1)} s), then the collector started with WISP_ROLLUP_DAYS=31 (start incl. rollup rebuild: ${s.startupS.toFixed(1)} s). Unfiltered ranges come from the rollups plus raw edges:
-
-${markdownTable(['range', 'p50 (ms)', 'p95 (ms)', 'target p95'], [
-  ['30 days (rollups + edges)', ms(s.month.p50), ms(s.month.p95), '<= 100 ms (at 10M events)'],
-  ['today (rollups + edges)', ms(s.today.p50), ms(s.today.p95), '<= 20 ms'],
-  ['30 days, filtered (SQL path), p50 of 5', ms(s.sqlMonthP50), '', ''],
-])}
+GET /api/stats speed: see the "Stats (embedded store)" section (\`bench/stats.bench.mjs\`).
 `);

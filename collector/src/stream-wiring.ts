@@ -109,9 +109,15 @@ export async function createStreamWiring(options: {
   const snapshot = snapshots ? readSnapshot(snapshotPath) : null;
   const started = performance.now();
   const recovery = await recoverPipeline(pipeline, reader, { from, snapshot });
-  if (env.WISP_LOG_RECOVERY === '1') {
-    console.error(`wisp-collector: stream recovered (${recovery.mode}, ${recovery.events} events) in ${Math.round(performance.now() - started)} ms`);
-  }
+  const log = env.WISP_STREAM_LOG === '1' ? (line: string) => console.error(`wisp-collector: ${line}`) : () => {};
+  log(`stream recovered (${recovery.mode}, ${recovery.events} events) in ${Math.round(performance.now() - started)} ms`);
+  // Encoded synchronously, so the snapshot is one instant of the state (the event loop waits meanwhile).
+  const encode = () => {
+    const t = performance.now();
+    const bytes = encodeSnapshot(pipeline.snapshot());
+    log(`rollup snapshot encoded (${(bytes.length / 1e6).toFixed(1)} MB) in ${Math.round(performance.now() - t)} ms`);
+    return bytes;
+  };
 
   const loadEdge = layeredEdgeLoader({
     rollups: pipeline.rollups,
@@ -134,7 +140,7 @@ export async function createStreamWiring(options: {
     if (writing) return;
     writing = true;
     try {
-      await writeSnapshotFile(snapshotPath, encodeSnapshot(pipeline.snapshot()));
+      await writeSnapshotFile(snapshotPath, encode());
     } catch (error) {
       onError('snapshot')(error);
     } finally {
@@ -185,7 +191,7 @@ export async function createStreamWiring(options: {
       // Called after the ingest queue drained: the snapshot holds every stored event.
       if (snapshots) {
         try {
-          writeSnapshotFileSync(snapshotPath, encodeSnapshot(pipeline.snapshot()));
+          writeSnapshotFileSync(snapshotPath, encode());
         } catch (error) {
           onError('snapshot')(error);
         }
