@@ -117,6 +117,9 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
       at(4, 'pageview', to + 1 * MINUTE, '/elsewhere'),
       // 5: starts 10 min before `to`, then a pageview every 20 min for 7 hours (past the first pass's horizon).
       ...Array.from({ length: 23 }, (_, i) => at(5, 'pageview', to - 10 * MINUTE + i * 20 * MINUTE, i === 22 ? '/long-end' : '/long')),
+      // 6: two pageviews in the same millisecond at each end: entry and exit by (ts, path).
+      { ...at(6, 'pageview', from + 100 * MINUTE, '/tie-z'), idHash: 1n }, { ...at(6, 'pageview', from + 100 * MINUTE, '/tie-a'), idHash: 2n },
+      { ...at(6, 'pageview', from + 110 * MINUTE, '/tie-y'), idHash: 3n }, { ...at(6, 'pageview', from + 110 * MINUTE, '/tie-b'), idHash: 4n },
     ];
     const duck = await DuckDBStore.open(tempDir());
     const clickhouse = await ClickHouseStore.open({ dataDir: tempDir(), url: `${server.url}/wisp_edges`, insertIntervalMs: 50 });
@@ -125,9 +128,11 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
       await clickhouse.append(events);
       const query = { site: 'example.com', from, to, bucketMs: 60 * MINUTE };
       const expected = await duck.stats(query);
-      expect(expected.totals).toMatchObject({ pageviews: 7, visitors: 5, sessions: 5 });
-      expect(expected.totals.bounceRate).toBeCloseTo(2 / 5, 9); // 2's /bounce and 3's /c
-      expect(expected.totals.avgSessionSeconds).toBeCloseTo((25 * 60 + 0 + 29 * 60 + 0 + 440 * 60) / 5, 6);
+      expect(expected.totals).toMatchObject({ pageviews: 11, visitors: 6, sessions: 6 });
+      expect(expected.totals.bounceRate).toBeCloseTo(2 / 6, 9); // 2's /bounce and 3's /c
+      expect(expected.totals.avgSessionSeconds).toBeCloseTo((25 * 60 + 0 + 29 * 60 + 0 + 440 * 60 + 10 * 60) / 6, 6);
+      expect(expected.entryPages).toContainEqual({ key: '/tie-a', pageviews: 1 });
+      expect(expected.exitPages).toContainEqual({ key: '/tie-y', pageviews: 1 });
       expect(expected.exitPages).toContainEqual({ key: '/after', pageviews: 1 });
       expect(expected.exitPages).toContainEqual({ key: '/long-end', pageviews: 1 });
       expect(expected.entryPages.map((row) => row.key)).not.toContain('/before');

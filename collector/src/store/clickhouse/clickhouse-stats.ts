@@ -15,6 +15,12 @@ export interface StatsReader {
   rowsWithTotals(sql: string): Promise<{ rows: Row[]; totals: Row }>;
 }
 
+/** Options of {@link queryClickHouseStats}. */
+export interface StatsOptions {
+  /** Bytes of the sessions aggregation beyond which ClickHouse spills it to disk (0: never) [0]. */
+  spillBytes?: number;
+}
+
 const TOP = 100;
 // Breakdowns other than pages: counted from the (source, ..., device) combinations of one scan.
 const COMBINED = ['source', 'utm_source', 'utm_medium', 'utm_campaign', 'country', 'browser', 'os', 'device'] as const;
@@ -26,7 +32,7 @@ const COMBINED = ['source', 'utm_source', 'utm_medium', 'utm_campaign', 'country
  * sessions. Rows are read through a {@link planDedup} plan: FINAL only on days whose rows may repeat.
  * Distinct-visitor sets (filters, "visitors seen in the range") need no dedup and read plainly.
  */
-export async function queryClickHouseStats(reader: StatsReader, database: string, query: StatsQuery): Promise<Stats> {
+export async function queryClickHouseStats(reader: StatsReader, database: string, query: StatsQuery, options: StatsOptions = {}): Promise<Stats> {
   const plan = await planDedup((sql) => reader.rows(sql), database, query.from - VISITOR_SPAN_MS, query.to + VISITOR_SPAN_MS);
   const table = `${database}.events`;
   const rangeWhere = `site = ${stringLiteral(query.site)}
@@ -36,15 +42,15 @@ export async function queryClickHouseStats(reader: StatsReader, database: string
   const conditions = filterConditions(query.filters ?? [], stringLiteral, rangeWhere, table).map((condition) => ` AND ${condition}`).join('');
   const inRange = `${rangeWhere}${conditions}`;
   const range = (columns: string, where = '') => plan.from(columns, `${inRange}${where}`);
-  // The visitors seen in the range with their events from 30 min before it to `horizon`, filtered alike;
-  // sessions cut by the horizon make a second pass to the end of the visitors' span (sessions-sql.ts).
+  // The visitors' events from 30 min before the range to `horizon`, filtered alike (sessionsSql keeps
+  // the visitors seen in the range); sessions cut by the horizon make a second pass to the end of the
+  // visitors' span (sessions-sql.ts).
   const sessions = async (horizon: number) => {
     const first = query.from - SESSION_GAP_MS;
     const events = plan.from('visitor, ts, type, path', `site = ${stringLiteral(query.site)}
       AND day BETWEEN toDate(${stringLiteral(dayOf(first))}) AND toDate(${stringLiteral(dayOf(horizon))})
-      AND ts >= ${integerLiteral(first)} AND ts < ${integerLiteral(horizon)}
-      AND visitor IN (SELECT visitor FROM ${table} WHERE ${inRange})${conditions}`);
-    return reader.rows(sessionsSql(events, query.from, query.to, horizon, TOP));
+      AND ts >= ${integerLiteral(first)} AND ts < ${integerLiteral(horizon)}${conditions}`);
+    return reader.rows(sessionsSql(events, query.from, query.to, horizon, TOP, options.spillBytes));
   };
   const [overview, pages, breakdownRows, named, vitals, sessionRows] = await Promise.all([
     overviewOf(reader, range('ts, type, visitor'), query),

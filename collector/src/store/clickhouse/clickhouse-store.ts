@@ -53,6 +53,8 @@ export class ClickHouseStore implements Store {
   #compactTimer: NodeJS.Timeout | undefined;
   #compacting: Promise<number> | undefined;
   #maxBufferBytes = DEFAULT_BUFFER_BYTES;
+  /** A third of the server's `max_memory_usage` (0 when unlimited): where the sessions query spills to disk. */
+  #spillBytes = 0;
 
   private constructor(
     readonly client: ClickHouseClient,
@@ -129,6 +131,8 @@ export class ClickHouseStore implements Store {
     const result = await this.client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
     const [row] = await result.json<{ version: string }>();
     const features = featuresOf(row!.version);
+    const memory = await this.#select(`SELECT value FROM system.settings WHERE name = 'max_memory_usage'`);
+    this.#spillBytes = Math.floor(Number(memory[0]?.value ?? 0) / 3) || 0;
     for (const statement of schemaStatements(this.target.database, features)) await this.client.command({ query: statement });
     this.#features = features;
     return features;
@@ -203,7 +207,8 @@ export class ClickHouseStore implements Store {
   async stats(query: StatsQuery): Promise<Stats> {
     try {
       await this.shipper.flush();
-      return await queryClickHouseStats(this.#statsReader, this.target.database, query);
+      await this.ready();
+      return await queryClickHouseStats(this.#statsReader, this.target.database, query, { spillBytes: this.#spillBytes });
     } catch (error) {
       throw isServerError(error) ? error : new StoreUnavailableError(error);
     }
