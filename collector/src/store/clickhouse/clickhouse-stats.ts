@@ -30,7 +30,7 @@ const COMBINED = ['source', 'utm_source', 'utm_medium', 'utm_campaign', 'country
  * (duckdb-stats.ts) in the SQL that 18.16 understands. Six statements run at once, each one scan:
  * totals + series (`WITH TOTALS`), pages, the other breakdowns, custom events + errors + props, vitals,
  * sessions. Rows are read through a {@link planDedup} plan: FINAL only on days whose rows may repeat.
- * Distinct-visitor sets (filters, "visitors seen in the range") need no dedup and read plainly.
+ * The visitor sets of `filters=` (source, event) need no dedup and read plainly.
  */
 export async function queryClickHouseStats(reader: StatsReader, database: string, query: StatsQuery, options: StatsOptions = {}): Promise<Stats> {
   const plan = await planDedup((sql) => reader.rows(sql), database, query.from - VISITOR_SPAN_MS, query.to + VISITOR_SPAN_MS);
