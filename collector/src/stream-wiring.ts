@@ -23,6 +23,12 @@ import type { Store } from './store/store.js';
  */
 export const DEFAULT_ROLLUP_DAYS = 31;
 
+/**
+ * The same for a store without `eventsBetween` (ClickHouse: stats come from its SQL, the rollups only
+ * feed the live view and alerts, whose spike rule looks a week back), rebuilt in one read at start.
+ */
+export const DEFAULT_ROLLUP_DAYS_WITHOUT_SNAPSHOTS = 8;
+
 /** Time between two rollup snapshots (WISP_SNAPSHOT_INTERVAL_MS); one is also written at shutdown. */
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5 * 60_000;
 
@@ -94,10 +100,11 @@ export async function createStreamWiring(options: {
 
   // Recovery: the snapshot plus what was stored after it, or windows rebuilt from `from` on; then
   // the sessions that may still grow and the recent events.
-  const days = Number(env.WISP_ROLLUP_DAYS ?? DEFAULT_ROLLUP_DAYS);
-  const from = Math.floor((clock() - (Number.isFinite(days) && days > 0 ? days : DEFAULT_ROLLUP_DAYS) * DAY_MS) / DAY_MS) * DAY_MS;
-  const rows = async (read: Promise<Parameters<typeof fromStoredEvent>[0][]>) => (await read).map(fromStoredEvent);
   const between = store.eventsBetween?.bind(store);
+  const defaultDays = between ? DEFAULT_ROLLUP_DAYS : DEFAULT_ROLLUP_DAYS_WITHOUT_SNAPSHOTS;
+  const days = Number(env.WISP_ROLLUP_DAYS ?? defaultDays);
+  const from = Math.floor((clock() - (Number.isFinite(days) && days > 0 ? days : defaultDays) * DAY_MS) / DAY_MS) * DAY_MS;
+  const rows = async (read: Promise<Parameters<typeof fromStoredEvent>[0][]>) => (await read).map(fromStoredEvent);
   const reader: RecoveryReader = {
     eventsSince: (sinceMs) => rows(store.eventsSince(sinceMs)),
     eventsOfVisitors: (site, visitors) => rows(store.eventsOfVisitors(site, visitorsOf(visitors))),
