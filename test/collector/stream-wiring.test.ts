@@ -1,5 +1,7 @@
 // The stream stages as wired into the collector: /api/live (token by header or ?token=, a snapshot
 // after each ingest), the stream metrics, interval=/tz= validation, and stats rebuilt after a restart.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startCollector, type RunningCollector } from '../../collector/src/index.js';
 import { settled } from '../support/stream-settled.js';
@@ -108,4 +110,18 @@ test('late event before a session start: live entry page equals the rebuilt one'
   const { before, after } = await restartCompare('late.test', [12, 9]);
   expect(before.entryPages).toEqual(after.entryPages);
   expect(after.entryPages).toEqual([{ key: '/a', pageviews: 1 }]);
+});
+
+// A stop writes the rollup snapshot; a start uses it (nothing replayed after a clean stop), and an
+// unreadable one is ignored (rebuilt from the store) with the same answers.
+test('restart from the rollup snapshot, and from a rebuild when the snapshot is unreadable', async () => {
+  const { before, after } = await restartCompare('snapshot.test', [20, 3]);
+  expect(after).toEqual(before);
+  const snapshot = join(dataDir, 'rollups.snapshot');
+  expect(existsSync(snapshot)).toBe(true);
+  await collector.close();
+  writeFileSync(snapshot, 'not a snapshot');
+  collector = await startCollector(options);
+  const range = { site: 'snapshot.test', from: Date.parse(before.from), to: Date.parse(before.to) };
+  expect((await getStats(collector.url, TOKEN, range)).json).toEqual(before);
 });
