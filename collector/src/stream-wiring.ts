@@ -9,7 +9,7 @@ import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import { chooseInterval, DAY_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
 import { layeredEdgeLoader, memoizeEdgeLoader } from './rollups/layered-edge-loader.js';
 import { decodeSnapshot, encodeSnapshot } from './rollups/rollup-snapshot.js';
-import { readSnapshotFile, SNAPSHOT_FILE, writeSnapshotFile, writeSnapshotFileSync } from './rollups/snapshot-file.js';
+import { SNAPSHOT_FILE, SnapshotFile } from './rollups/snapshot-file.js';
 import type { App } from './server.js';
 import { fromStoredEvent } from './sessions/index.js';
 import { rollupStatsBody } from './stats/rollup-stats.js';
@@ -111,9 +111,9 @@ export async function createStreamWiring(options: {
     eventsByTime: between && ((a, b) => rows(between('ts', a, b))),
     eventsReceivedSince: between && ((a) => rows(between('receivedAt', a, Number.MAX_SAFE_INTEGER))),
   };
-  const snapshotPath = join(config.dataDir, SNAPSHOT_FILE);
   const snapshots = between !== undefined && env.WISP_SNAPSHOT !== '0';
-  const snapshot = snapshots ? readSnapshot(snapshotPath) : null;
+  const snapshotFile = snapshots ? new SnapshotFile(join(config.dataDir, SNAPSHOT_FILE)) : null;
+  const snapshot = snapshotFile && readSnapshot(snapshotFile);
   const started = performance.now();
   const recovery = await recoverPipeline(pipeline, reader, { from, snapshot });
   const log = env.WISP_STREAM_LOG === '1' ? (line: string) => console.error(`wisp-collector: ${line}`) : () => {};
@@ -147,7 +147,7 @@ export async function createStreamWiring(options: {
     if (writing) return;
     writing = true;
     try {
-      await writeSnapshotFile(snapshotPath, encode());
+      await snapshotFile?.write(encode());
     } catch (error) {
       onError('snapshot')(error);
     } finally {
@@ -174,7 +174,7 @@ export async function createStreamWiring(options: {
         }
       }, 5_000);
       ticker.unref();
-      if (snapshots) {
+      if (snapshotFile) {
         snapshotTimer = setInterval(() => void saveSnapshot(), Number(env.WISP_SNAPSHOT_INTERVAL_MS ?? DEFAULT_SNAPSHOT_INTERVAL_MS));
         snapshotTimer.unref();
       }
@@ -196,9 +196,9 @@ export async function createStreamWiring(options: {
       alerts?.stop();
       pipeline.close();
       // Called after the ingest queue drained: the snapshot holds every stored event.
-      if (snapshots) {
+      if (snapshotFile) {
         try {
-          writeSnapshotFileSync(snapshotPath, encode());
+          snapshotFile.writeSync(encode());
         } catch (error) {
           onError('snapshot')(error);
         }
@@ -208,9 +208,9 @@ export async function createStreamWiring(options: {
 }
 
 /** The snapshot in the data dir, or null (none, or unreadable: then the rollups are rebuilt). */
-function readSnapshot(path: string): ReturnType<typeof decodeSnapshot> | null {
+function readSnapshot(file: SnapshotFile): ReturnType<typeof decodeSnapshot> | null {
   try {
-    const bytes = readSnapshotFile(path);
+    const bytes = file.read();
     return bytes && decodeSnapshot(bytes);
   } catch (error) {
     console.error(`wisp-collector: ignoring the rollup snapshot (${error instanceof Error ? error.message : String(error)}); rebuilding`);
