@@ -6,7 +6,7 @@ import { SITE_PATTERN } from './ingest/limits.js';
 import { liveRoute, StreamPipeline } from './live/index.js';
 import { recoverPipeline, type RecoveryReader } from './live/recover-pipeline.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
-import { chooseInterval, DAY_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
+import { chooseInterval, DAY_MS, HOUR_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
 import { layeredEdgeLoader, memoizeEdgeLoader } from './rollups/layered-edge-loader.js';
 import { decodeSnapshot, encodeSnapshot } from './rollups/rollup-snapshot.js';
 import { SNAPSHOT_FILE, SnapshotFile } from './rollups/snapshot-file.js';
@@ -28,6 +28,9 @@ export const DEFAULT_ROLLUP_DAYS = 31;
  * feed the live view and alerts, whose spike rule looks a week back), rebuilt in one read at start.
  */
 export const DEFAULT_ROLLUP_DAYS_WITHOUT_SNAPSHOTS = 8;
+
+/** Sites whose dashboard ranges are computed ahead (see `warm`). */
+const WARM_SITES = 3;
 
 /** Time between two rollup snapshots (WISP_SNAPSHOT_INTERVAL_MS); one is also written at shutdown. */
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5 * 60_000;
@@ -142,6 +145,22 @@ export async function createStreamWiring(options: {
     return rollupStatsBody(query, body);
   };
 
+  // The dashboard's "30 days" and "7 days" of the busiest sites, asked once ahead: builds the cached
+  // settled merges (a day's windows merged once, then hourly from a copy) and the `from` edge's hour,
+  // so no visitor waits for them: at startup (before listening) and when a new hour starts.
+  let warmedHour = -1;
+  const warm = async () => {
+    const now = clock();
+    warmedHour = Math.floor(now / HOUR_MS);
+    for (const site of pipeline.rollups.busiestSites().slice(0, WARM_SITES)) {
+      for (const days of [30, 7]) {
+        const query = { site, from: now - days * DAY_MS, to: now, bucketMs: DAY_MS };
+        if (query.from >= pipeline.rollups.coveredFrom) await stats(query);
+      }
+    }
+  };
+  if (rollupsAnswer) await warm();
+
   let writing = false;
   const saveSnapshot = async () => {
     if (writing) return;
@@ -172,6 +191,7 @@ export async function createStreamWiring(options: {
         } catch (error) {
           onError('tick')(error);
         }
+        if (rollupsAnswer && Math.floor(clock() / HOUR_MS) !== warmedHour) warm().catch(onError('warm'));
       }, 5_000);
       ticker.unref();
       if (snapshotFile) {

@@ -37,7 +37,7 @@ function without<T>(list: T[] | undefined, item: T): void {
 export class RollupViews {
   /** A 30-day merge of a busy site can weigh tens of MB (7M set members at 10M events): ~32M members at most. */
   private readonly merges = new MergeCache<Aggregate>({
-    maxEntries: 8, maxWeight: 32_000_000, weigh: members,
+    maxEntries: 16, maxWeight: 32_000_000, weigh: members,
     follow: (window, merge) => (window.followers ??= []).push(merge),
     unfollow: (window, merge) => without(window.followers, merge),
   });

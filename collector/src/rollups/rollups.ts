@@ -147,6 +147,13 @@ export class Rollups {
     this.applySessionChanges([...sessions].map((session) => ({ kind: 'open' as const, session })));
   }
 
+  /** Sites with windows, busiest first (pageviews of the current and the previous UTC day). */
+  busiestSites(): string[] {
+    const today = windowStart(this.clock(), DAY_MS);
+    const load = (site: string) => (this.window(site, DAY_MS, today)?.pageviews ?? 0) + (this.window(site, DAY_MS, today - DAY_MS)?.pageviews ?? 0);
+    return [...this.sites.keys()].map((site) => ({ site, n: load(site) })).sort((a, b) => b.n - a.n).map(({ site }) => site);
+  }
+
   /** Every window (snapshots). */
   *entries(): Iterable<{ site: string; sizeMs: WindowSizeMs; start: number; window: Aggregate }> {
     for (const [site, bySize] of this.sites) {
