@@ -49,6 +49,8 @@ export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sende
     return batch.events.map((event, i): StoredEvent => {
       const isVital = event.type === 'vital';
       const value = isVital ? (event.props.value as number) : null;
+      const from = trafficSource(site, event.url, event.referrer, deps.scrubText);
+      // Fields spelled out (no spreads): every row gets the same shape, built without temporaries.
       return {
         site,
         idHash: idHashes[i]!,
@@ -60,9 +62,14 @@ export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sende
         name: event.name === null ? null : deps.scrubText(event.name).slice(0, MAX_STORED_NAME),
         value,
         props: props(isVital ? withoutValue(event.props) : event.props),
-        ...trafficSource(site, event.url, event.referrer, deps.scrubText),
+        source: from.source,
+        utmSource: from.utmSource,
+        utmMedium: from.utmMedium,
+        utmCampaign: from.utmCampaign,
         country,
-        ...client,
+        browser: client.browser,
+        os: client.os,
+        device: client.device,
       };
     });
   };

@@ -26,5 +26,6 @@ function utm(pageUrl: string, scrubText: (text: string) => string): Omit<Traffic
 export function trafficSource(site: string, pageUrl: string, referrer: string, scrubText: (text: string) => string): TrafficSource {
   const from = referrer ? hostOf(referrer) : '';
   const direct = from === '' || from === hostOf(pageUrl) || from === site.toLowerCase().replace(/^www\./, '');
-  return { source: direct ? '' : from, ...utm(pageUrl, scrubText) };
+  const campaign = utm(pageUrl, scrubText);
+  return { source: direct ? '' : from, utmSource: campaign.utmSource, utmMedium: campaign.utmMedium, utmCampaign: campaign.utmCampaign };
 }
