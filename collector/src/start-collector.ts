@@ -59,7 +59,13 @@ async function openStorage(config: CollectorConfig, metrics: CollectorMetrics): 
     const salts = await store.openSharedSalts(config.dataDir);
     return { store, salts, closeSalts: () => salts.close() };
   }
-  const store = await DuckDBStore.open(config.dataDir);
+  const store = await DuckDBStore.open(config.dataDir, {
+    onLoad: (report) => {
+      if (report.ok) return;
+      metrics.errors.inc({ kind: 'journal_load' });
+      console.error(`wisp-collector: loading the write journal into DuckDB failed (retrying): ${report.error instanceof Error ? report.error.message : String(report.error)}`);
+    },
+  });
   return { store, salts: new DailySalts(config.dataDir, Date.now()), closeSalts: () => {} };
 }
 
