@@ -3,6 +3,7 @@ import type { StoredEvent } from '../store/store.js';
 import type { CountryLookup } from './geo.js';
 import type { Sender, ValidBatch, ValidEvent } from './ingest-types.js';
 import { createPathScrubber } from './scrubbed-paths.js';
+import { createPropsScrubber } from './scrubbed-props.js';
 import { trafficSource } from './traffic-source.js';
 import type { Client } from './user-agent.js';
 
@@ -20,11 +21,6 @@ export interface AnonymizeDeps {
 /** Names (error messages above all) are cut to this length in the store. */
 const MAX_STORED_NAME = 500;
 
-function isEmpty(props: ValidEvent['props']): boolean {
-  for (const _ in props) return false;
-  return true;
-}
-
 function withoutValue(props: ValidEvent['props']): ValidEvent['props'] {
   const rest = { ...props };
   delete rest.value;
@@ -39,9 +35,10 @@ function withoutValue(props: ValidEvent['props']): ValidEvent['props'] {
  */
 export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sender: Sender) => StoredEvent[] {
   const scrubbedPath = createPathScrubber(deps.scrubUrl, (text) => deps.core.xxh64(text));
-  const props = (p: ValidEvent['props']) => (isEmpty(p) ? '{}' : JSON.stringify(deps.scrubProps(p)));
+  const props = createPropsScrubber(deps.scrubProps, (text) => deps.core.xxh64(text));
   return (batch, sender) => {
     const { site } = batch;
+    const siteHost = site.toLowerCase().replace(/^www\./, '');
     const visitor = deps.core.siphash24(deps.saltFor(sender.receivedAt), `${site}|${sender.ip}|${sender.userAgent}`);
     const idHashes = deps.core.xxh64Batch(batch.events.map((event) => `${site}\0${event.id}`));
     const country = deps.country(sender.ip);
@@ -49,7 +46,7 @@ export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sende
     return batch.events.map((event, i): StoredEvent => {
       const isVital = event.type === 'vital';
       const value = isVital ? (event.props.value as number) : null;
-      const from = trafficSource(site, event.url, event.referrer, deps.scrubText);
+      const from = trafficSource(siteHost, event.url, event.referrer, deps.scrubText);
       // Fields spelled out (no spreads): every row gets the same shape, built without temporaries.
       return {
         site,

@@ -20,12 +20,13 @@ function utm(pageUrl: string, scrubText: (text: string) => string): Omit<Traffic
 }
 
 /**
- * `referrer` -> source domain; a referrer on the page's own host or the site id counts as direct.
+ * `referrer` -> source domain; a referrer on the page's own host or the site's counts as direct.
+ * `siteHost` is the site id lower-cased without `www.` (computed once per batch).
  * `scrubText` cleans utm values (a campaign name can carry an email address).
  */
-export function trafficSource(site: string, pageUrl: string, referrer: string, scrubText: (text: string) => string): TrafficSource {
+export function trafficSource(siteHost: string, pageUrl: string, referrer: string, scrubText: (text: string) => string): TrafficSource {
   const from = referrer ? hostOf(referrer) : '';
-  const direct = from === '' || from === hostOf(pageUrl) || from === site.toLowerCase().replace(/^www\./, '');
+  const direct = from === '' || from === siteHost || from === hostOf(pageUrl);
   const campaign = utm(pageUrl, scrubText);
   return { source: direct ? '' : from, utmSource: campaign.utmSource, utmMedium: campaign.utmMedium, utmCampaign: campaign.utmCampaign };
 }
