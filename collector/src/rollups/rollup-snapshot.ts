@@ -8,6 +8,8 @@ import type { WindowSizeMs } from './window-sizes.js';
 /** Bumped whenever the layout below changes: an older or newer file is ignored (full rebuild). */
 export const SNAPSHOT_VERSION = 1;
 const MAGIC = Buffer.from('WISPROLL');
+/** Sets up to this size are written member by member (no typed array per set: there are ~10^5 of them). */
+const SMALL_SET = 64;
 
 export interface SnapshotWindow {
   site: string;
@@ -45,10 +47,14 @@ export function encodeSnapshot(snapshot: RollupSnapshot): Buffer {
     return index;
   };
   const body = new ByteWriter();
+  // Most sets are tiny (a page in a minute): member by member; large ones as one array copy.
   const set = (distinct: DistinctSet) => {
-    const members = distinct.toArray();
-    body.u32(members.length);
-    body.bytes(new Uint8Array(members.buffer, members.byteOffset, members.byteLength));
+    body.u32(distinct.size);
+    if (distinct.size <= SMALL_SET) distinct.forEach((fp) => body.u32(fp));
+    else {
+      const members = distinct.toArray();
+      body.bytes(new Uint8Array(members.buffer, members.byteOffset, members.byteLength));
+    }
   };
   let windowCount = 0;
   for (const { site, sizeMs, start, window } of snapshot.windows) {
@@ -112,7 +118,13 @@ export function decodeSnapshot(bytes: Buffer): RollupSnapshot & { windows: Snaps
   for (let i = 0; i < strings.length; i++) strings[i] = reader.text();
   const text = () => strings[reader.u32()]!;
   const set = () => {
-    const members = new Uint32Array(reader.u32());
+    const size = reader.u32();
+    if (size <= SMALL_SET) {
+      const members: number[] = [];
+      for (let i = 0; i < size; i++) members.push(reader.u32());
+      return DistinctSet.of(members);
+    }
+    const members = new Uint32Array(size);
     new Uint8Array(members.buffer).set(reader.bytes(members.byteLength)); // copied: the file offset may be unaligned
     return DistinctSet.of(members);
   };
