@@ -10,11 +10,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export class Deduper {
   private readonly buckets = new Map<number, U64Set>();
+  /** The buckets' sets, newest first (most lookups of a retry hit today's), for iteration without an iterator. */
+  private sets: U64Set[] = [];
 
   constructor(private readonly retentionDays = 8) {}
 
   has(key: bigint): boolean {
-    for (const bucket of this.buckets.values()) if (bucket.has(key)) return true;
+    const sets = this.sets;
+    for (let i = 0; i < sets.length; i++) if (sets[i]!.has(key)) return true;
     return false;
   }
 
@@ -26,6 +29,7 @@ export class Deduper {
       bucket = new U64Set();
       this.buckets.set(day, bucket);
       for (const old of this.buckets.keys()) if (old <= day - this.retentionDays) this.buckets.delete(old);
+      this.sets = [...this.buckets].sort((a, b) => b[0] - a[0]).map(([, set]) => set);
     }
     bucket.add(key);
   }

@@ -29,20 +29,18 @@ function storeFailed(detail: string): HttpError {
  */
 export function createGroupCommit(deps: GroupCommitDeps): (requests: StoredEvent[][]) => Promise<IngestResult[]> {
   const { deduper, store, metrics } = deps;
-  const inFlight = new Map<Set<bigint>, Promise<void>>();
+  // Key -> outcome of the in-flight group writing it: one lookup per key, however many groups are in flight.
+  const inFlight = new Map<bigint, Promise<void>>();
 
   return async (requests) => {
     const started = performance.now();
     const dependsOn = new Set<Promise<void>>();
     const known = (key: bigint) => {
       if (deduper.has(key)) return true;
-      for (const [keys, outcome] of inFlight) {
-        if (keys.has(key)) {
-          dependsOn.add(outcome);
-          return true;
-        }
-      }
-      return false;
+      const outcome = inFlight.get(key);
+      if (outcome === undefined) return false;
+      dependsOn.add(outcome);
+      return true;
     };
     const groupKeys = new Set<bigint>();
     const fresh = requests.map((events) => firstOccurrences(known, events, groupKeys));
@@ -50,7 +48,7 @@ export function createGroupCommit(deps: GroupCommitDeps): (requests: StoredEvent
     const written = store.append(rows);
     const outcome = written.then(() => {});
     outcome.catch(() => {});
-    inFlight.set(groupKeys, outcome);
+    for (const key of groupKeys) inFlight.set(key, outcome);
     try {
       await written;
       for (const row of rows) deduper.add(row.idHash, row.receivedAt);
@@ -60,7 +58,7 @@ export function createGroupCommit(deps: GroupCommitDeps): (requests: StoredEvent
       console.error(`wisp-collector: store write failed: ${error instanceof Error ? error.message : String(error)}`);
       throw storeFailed('the store could not write this batch; retry later');
     } finally {
-      inFlight.delete(groupKeys);
+      for (const key of groupKeys) inFlight.delete(key);
     }
     await Promise.all(dependsOn).catch(() => {
       throw storeFailed('a write this batch depends on failed; retry later');
