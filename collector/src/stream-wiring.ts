@@ -122,6 +122,8 @@ export async function createStreamWiring(options: {
   const log = env.WISP_STREAM_LOG === '1' ? (line: string) => console.error(`wisp-collector: ${line}`) : () => {};
   log(`stream recovered (${recovery.mode}, ${recovery.events} events) in ${Math.round(performance.now() - started)} ms`);
   // Encoded synchronously, so the snapshot is one instant of the state (the event loop waits meanwhile).
+  // Skipped when nothing changed since the last one (its replay window then still holds).
+  let savedRevision = recovery.mode === 'snapshot' && recovery.events === 0 && snapshot?.pendingLate.length === 0 ? pipeline.revision : -1;
   const encode = () => {
     const t = performance.now();
     const bytes = encodeSnapshot(pipeline.snapshot());
@@ -163,10 +165,11 @@ export async function createStreamWiring(options: {
 
   let writing = false;
   const saveSnapshot = async () => {
-    if (writing) return;
+    if (writing || savedRevision === pipeline.revision) return;
     writing = true;
     try {
-      await snapshotFile?.write(encode());
+      const revision = pipeline.revision;
+      if (await snapshotFile?.write(encode())) savedRevision = revision;
     } catch (error) {
       onError('snapshot')(error);
     } finally {
@@ -216,7 +219,7 @@ export async function createStreamWiring(options: {
       alerts?.stop();
       pipeline.close();
       // Called after the ingest queue drained: the snapshot holds every stored event.
-      if (snapshotFile) {
+      if (snapshotFile && savedRevision !== pipeline.revision) {
         try {
           snapshotFile.writeSync(encode());
         } catch (error) {

@@ -53,6 +53,8 @@ export class StreamPipeline {
   readonly hub: LiveHub;
   private readonly options: StreamPipelineOptions;
   private readonly late: LateReconciler;
+  /** Bumped by every change to the windows (processed events, applied late sessions): a snapshot of an unchanged state is skipped. */
+  revision = 0;
 
   constructor(options: StreamPipelineOptions) {
     this.options = options;
@@ -68,7 +70,11 @@ export class StreamPipeline {
     });
     this.late = new LateReconciler({
       sessionizer: this.sessionizer, rollups: this.rollups, loadVisitorEvents: options.loadVisitorEvents,
-      onApplied: (sites) => this.hub.notify(sites), onError: options.onError,
+      onApplied: (sites) => {
+        this.revision++;
+        this.hub.notify(sites);
+      },
+      onError: options.onError,
     });
   }
 
@@ -80,6 +86,7 @@ export class StreamPipeline {
   /** Feeds one group of newly stored (deduplicated) events through every stage. */
   process(events: readonly StreamEvent[]): void {
     if (events.length === 0) return;
+    this.revision++;
     this.rollups.addEvents(events);
     this.recent.add(events);
     this.recentEvents.add(events);
