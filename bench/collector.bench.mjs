@@ -239,8 +239,8 @@ Machine: ${machineDescription()}. Run: ${started}Z, \`npm run bench\` (bench/col
 autocannon (in the bench process) on loopback, ${CONNECTIONS} connections, keep-alive, ${DURATION_S} s per case, against two child
 processes in the same run: a bare node:http server that parses the JSON and answers 204, and the collector
 (\`collector/bin/wisp-collector.js\`, embedded DuckDB, WISP_RATE_LIMIT=0, WISP_TRUST_PROXY=1). Every request carries new
-unique ~240-byte pageviews (1,000 distinct pages) from one of 50,000 client IPs; the collector answers 202 only after the group commit
-that holds its events was fsynced. Load generator, ceiling server and collector share the 2 cores, and the
+unique ~240-byte pageviews (1,000 distinct pages) from one of 50,000 client IPs; the collector answers 202 only once the group holding
+its events was fdatasync'ed to the write journal (docs/storage.md). Load generator, ceiling server and collector share the 2 cores, and the
 machine is shared with other work (1-minute load average ${loadAtStart} at the start): runs vary a lot, the
 CPU-per-event table below is the steadier figure.
 
