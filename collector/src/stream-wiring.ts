@@ -136,6 +136,7 @@ export async function createStreamWiring(options: {
     memory: (site, a, b) => pipeline.memoryEdge(site, a, b),
     store: storeEdgeLoader({
       eventsInRange: (site, a, b) => rows(store.eventsInRange(site, a, b)),
+      eventsOfEdgeVisitors: store.eventsOfEdgeVisitors && ((site, edge, read) => rows(store.eventsOfEdgeVisitors!(site, edge, read))),
     }),
   });
   const rollupsAnswer = config.store !== 'clickhouse';

@@ -14,6 +14,11 @@ export interface LayeredEdgeSources {
   store: EdgeLoader;
   /** Whole hours of raw material kept. Default 8. */
   maxCachedHours?: number;
+  /**
+   * Hours with more events than this are never loaded whole (only the piece an edge needs): an
+   * hour's material is held as objects, ~300 bytes an event. Default 100,000 (~30 MB).
+   */
+  maxHourEvents?: number;
 }
 
 /**
@@ -26,6 +31,7 @@ export interface LayeredEdgeSources {
 export function layeredEdgeLoader(sources: LayeredEdgeSources): EdgeLoader {
   const cache = new Map<string, { window: Aggregate; version: number; material: Promise<EdgeMaterial> }>();
   const maxEntries = sources.maxCachedHours ?? 8;
+  const maxHourEvents = sources.maxHourEvents ?? 100_000;
   const hourMaterial = (site: string, hour: number, window: Aggregate): Promise<EdgeMaterial> => {
     const key = `${site}\u0000${hour}`;
     const hit = cache.get(key);
@@ -57,7 +63,7 @@ export function layeredEdgeLoader(sources: LayeredEdgeSources): EdgeLoader {
       if (!part && hour >= hourFloor) {
         const window = sources.rollups.window(site, HOUR_MS, hour);
         if (!window) continue;
-        part = await hourMaterial(site, hour, window);
+        if (eventCount(window) <= maxHourEvents) part = await hourMaterial(site, hour, window);
       }
       part ??= await sources.store(site, a, b);
       for (const event of part.events) if (event.ts >= a && event.ts < b) events.push(event);
@@ -65,6 +71,13 @@ export function layeredEdgeLoader(sources: LayeredEdgeSources): EdgeLoader {
     }
     return { events, sessions };
   };
+}
+
+/** Events a window holds (vitals are counted by their sketches). */
+function eventCount(window: Aggregate): number {
+  let vitals = 0;
+  for (const sketch of window.vitals.values()) vitals += sketch.count;
+  return window.pageviews + window.events + window.errors + vitals;
 }
 
 /** One load per distinct edge within a request (totals and series buckets share edges). */

@@ -49,6 +49,17 @@ export function eventsOfVisitors(connection: DuckDBConnection, site: string, vis
   return selectEvents(connection, `site = $1 AND visitor IN (${list})`, [site]);
 }
 
+export function eventsOfEdgeVisitors(
+  connection: DuckDBConnection, site: string, edge: { from: number; to: number }, read: { from: number; to: number },
+): Promise<StoredEvent[]> {
+  const ms = (t: number) => BigInt(Math.floor(t));
+  return selectEvents(
+    connection,
+    'site = $1 AND ts >= $4::BIGINT AND ts < $5::BIGINT AND visitor IN (SELECT visitor FROM events WHERE site = $1 AND ts >= $2::BIGINT AND ts < $3::BIGINT)',
+    [site, ms(edge.from), BigInt(Math.ceil(edge.to)), ms(read.from), BigInt(Math.ceil(read.to))],
+  );
+}
+
 export function eventsSince(connection: DuckDBConnection, sinceMs: number): Promise<StoredEvent[]> {
   return selectEvents(connection, 'ts >= $1::BIGINT', [BigInt(Math.floor(sinceMs))]);
 }

@@ -68,6 +68,12 @@ export interface Store {
    * rebuild from `eventsSince` and keep no snapshot.
    */
   eventsBetween?(by: 'ts' | 'receivedAt', from: number, to: number): Promise<StoredEvent[]>;
+  /**
+   * Events of `site` with readFrom <= ts < readTo, of the visitors that have an event with
+   * edgeFrom <= ts < edgeTo (the sessions starting in a raw edge, without every other visitor's
+   * events around it). Optional: without it edges read every event around them.
+   */
+  eventsOfEdgeVisitors?(site: string, edge: { from: number; to: number }, read: { from: number; to: number }): Promise<StoredEvent[]>;
   /** The `GET /api/stats` body for a site and range. */
   stats(query: StatsQuery): Promise<Stats>;
   /** Flushes and closes; the store is unusable afterwards. */

@@ -104,11 +104,28 @@ describe('restart from a rollup snapshot', () => {
             eventsInRange: async (site, a, b) => store.filter((e) => e.site === site && e.ts >= a && e.ts < b),
           }),
         }));
+        // The other store path: no hour loaded whole (as for busy hours), reads narrowed to the edge's visitors.
+        const narrowEdges = memoizeEdgeLoader(layeredEdgeLoader({
+          rollups: pipeline.rollups,
+          memory: (site, a, b) => pipeline.memoryEdge(site, a, b),
+          maxHourEvents: 0,
+          store: storeEdgeLoader({
+            eventsInRange: async () => {
+              throw new Error('edges read through eventsOfEdgeVisitors when the store has it');
+            },
+            eventsOfEdgeVisitors: async (site, edge, read) => {
+              const seen = new Set(store.filter((e) => e.site === site && e.ts >= edge.from && e.ts < edge.to).map((e) => e.visitor));
+              return store.filter((e) => e.site === site && seen.has(e.visitor) && e.ts >= read.from && e.ts < read.to);
+            },
+          }),
+        }));
         for (const [a, len] of ranges) {
           const direct = statsDirect('s', store, sessions, T0 + a, T0 + a + len);
           expect(statsViaRollups(pipeline.rollups, 's', store, sessions, T0 + a, T0 + a + len)).toEqual(direct);
           const { series: _series, ...body } = await rangeStats(pipeline.rollups, 's', T0 + a, T0 + a + len, edges, { interval: 'hour', limit: 1000 });
           expect(body).toEqual(direct);
+          const { series: _narrowSeries, ...narrowBody } = await rangeStats(pipeline.rollups, 's', T0 + a, T0 + a + len, narrowEdges, { interval: 'hour', limit: 1000 });
+          expect(narrowBody).toEqual(direct);
         }
       }),
       { numRuns: 150 },
