@@ -19,14 +19,18 @@ test('web vitals arrive (loaded lazily as their own chunk); CLS, reported as the
   await page.click('#b'); // a slow interaction: LCP is final, INP has something to measure
   await page.waitForTimeout(300);
   await page.goto('about:blank'); // pagehide + visibilitychange(hidden): web-vitals reports LCP, CLS, INP
-  await expect
-    .poll(() => new Set(stack.sentEvents().filter((event) => event.type === 'vital').map((event) => event.name)), { timeout: 15_000 })
-    // INP is registered too, but Playwright's synthetic clicks leave no Event Timing entries in
-    // this headless Chromium (performance observers see none), so there is nothing to report.
-    .toEqual(new Set(['TTFB', 'FCP', 'LCP', 'CLS']));
+  // INP is registered too, but whether a synthetic click leaves an Event Timing entry in headless
+  // Chromium depends on timing (usually none; under load, sometimes one): INP may or may not come.
+  const sentVitals = () => [...new Set(stack.sentEvents().filter((event) => event.type === 'vital').map((event) => event.name))].filter((name) => name !== 'INP').sort();
+  await expect.poll(sentVitals, { timeout: 15_000 }).toEqual(['CLS', 'FCP', 'LCP', 'TTFB']);
   for (const vital of stack.sentEvents().filter((event) => event.type === 'vital')) {
     expect(typeof vital.props.value).toBe('number');
   }
   expect(loaded).toContain('/sdk/wisp-vitals.js');
-  await expect.poll(async () => (await stack.stats()).vitals.map((vital) => vital.key).sort()).toEqual(['CLS', 'FCP', 'LCP', 'TTFB']);
+  for (const vital of stack.sentEvents().filter((event) => event.type === 'vital')) {
+    expect(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']).toContain(vital.name);
+  }
+  await expect
+    .poll(async () => (await stack.stats()).vitals.map((vital) => vital.key).filter((key) => key !== 'INP').sort())
+    .toEqual(['CLS', 'FCP', 'LCP', 'TTFB']);
 });
