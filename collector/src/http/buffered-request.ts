@@ -1,3 +1,5 @@
+import { bytesStream } from './bytes-stream.js';
+
 /**
  * A `Request` whose body the Node adapter has already read into memory. undici wraps a body in a
  * web stream that costs ~80 us to create and read back (measured here: half of an ingest request's
@@ -13,13 +15,7 @@ export class BufferedRequest extends Request {
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    const bytes = this.#bytes;
-    return new ReadableStream({
-      start(controller) {
-        controller.enqueue(bytes);
-        controller.close();
-      },
-    });
+    return bytesStream(this.#bytes);
   }
 
   override get bodyUsed(): boolean {

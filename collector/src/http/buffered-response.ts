@@ -1,3 +1,5 @@
+import { bytesStream } from './bytes-stream.js';
+
 /**
  * A `Response` with its whole body in memory, which the Node adapter writes as is. Reading a body
  * back out of undici's web stream costs ~60 us per answer (measured here), more than an ingest
@@ -13,13 +15,7 @@ export class BufferedResponse extends Response {
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    const bytes = this.bodyBytes;
-    return new ReadableStream({
-      start(controller) {
-        controller.enqueue(bytes);
-        controller.close();
-      },
-    });
+    return bytesStream(this.bodyBytes);
   }
 
   override get bodyUsed(): boolean {

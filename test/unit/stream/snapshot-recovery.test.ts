@@ -7,22 +7,13 @@ import { layeredEdgeLoader, memoizeEdgeLoader } from '../../../collector/src/rol
 import { decodeSnapshot, encodeSnapshot } from '../../../collector/src/rollups/rollup-snapshot.js';
 import { SessionRuns } from '../../../collector/src/sessions/session-runs.js';
 import { sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
+import { arrivalRows, arrivalsOf } from './arrivals.js';
 import { statsDirect, statsViaRollups } from './stats-helpers.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9);
 
 const scenario = fc.record({
-  rows: fc.array(
-    fc.record({
-      visitor: fc.constantFrom('v1', 'v2', 'v3', 'v4', 'v5'),
-      type: fc.constantFrom('pageview', 'pageview', 'event', 'vital', 'error'),
-      path: fc.constantFrom('/', '/a', '/b'),
-      at: fc.integer({ min: 0, max: 4 * HOUR_MS }),
-      delay: fc.oneof(fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 3 * HOUR_MS })),
-      dup: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 80 },
-  ),
+  rows: arrivalRows,
   // Fractions of the arrivals (integers: fc.double leans to 0 and 1).
   snapshotAt: fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000),
   restartAt: fc.integer({ min: 0, max: 1000 }).map((n) => n / 1000),
@@ -45,14 +36,7 @@ describe('restart from a rollup snapshot', () => {
   it('snapshot + replay of what was stored after it, or a day-by-day rebuild, keep stats exact (property)', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ rows, snapshotAt, restartAt, mode, ranges }) => {
-        const arrivals = rows.flatMap((r, i) => {
-          const event: StreamEvent = {
-            site: 's', visitor: r.visitor, id: `e${i}`, type: r.type as StreamEvent['type'], path: r.path, ts: T0 + r.at,
-            name: r.type === 'pageview' ? null : r.type === 'vital' ? 'LCP' : 'x', props: r.type === 'vital' ? { value: r.at % 4000 } : {},
-            receivedAt: T0 + r.at + r.delay,
-          };
-          return r.dup ? [event, { ...event, receivedAt: event.receivedAt! + 5000 }] : [event];
-        }).sort((a, b) => a.receivedAt! - b.receivedAt!);
+        const arrivals = arrivalsOf(rows, T0);
 
         let now = T0;
         const store: StreamEvent[] = [];

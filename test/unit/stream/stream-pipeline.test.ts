@@ -3,23 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { StreamPipeline } from '../../../collector/src/live/index.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, rangeStats, seriesBuckets, storeEdgeLoader } from '../../../collector/src/rollups/index.js';
 import { fromStoredEvent, sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
+import { arrivalRows, arrivalsOf } from './arrivals.js';
 import { statsDirect, statsViaRollups } from './stats-helpers.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9);
 
 const scenario = fc.record({
-  rows: fc.array(
-    fc.record({
-      visitor: fc.constantFrom('v1', 'v2', 'v3', 'v4', 'v5'),
-      type: fc.constantFrom('pageview', 'pageview', 'event', 'vital', 'error'),
-      path: fc.constantFrom('/', '/a', '/b'),
-      at: fc.integer({ min: 0, max: 4 * HOUR_MS }),
-      // Most arrive within seconds, some after an offline queue held them for hours.
-      delay: fc.oneof(fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 3 * HOUR_MS })),
-      dup: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 80 },
-  ),
+  rows: arrivalRows,
   restartAt: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
   ranges: fc.array(fc.tuple(fc.integer({ min: -HOUR_MS, max: 8 * HOUR_MS }), fc.integer({ min: 0, max: 8 * HOUR_MS })), { minLength: 1, maxLength: 4 }),
 });
@@ -28,14 +18,7 @@ describe('StreamPipeline (store -> sessionize -> rollup, as wired in the collect
   it('late, shuffled, duplicated arrivals and a restart still give exact stats for any range (property)', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ rows, restartAt, ranges }) => {
-        const arrivals = rows.flatMap((r, i) => {
-          const event: StreamEvent = {
-            site: 's', visitor: r.visitor, id: `e${i}`, type: r.type as StreamEvent['type'], path: r.path, ts: T0 + r.at,
-            name: r.type === 'pageview' ? null : r.type === 'vital' ? 'LCP' : 'x', props: r.type === 'vital' ? { value: r.at % 4000 } : {},
-            receivedAt: T0 + r.at + r.delay,
-          };
-          return r.dup ? [event, { ...event, receivedAt: event.receivedAt! + 5000 }] : [event];
-        }).sort((a, b) => a.receivedAt! - b.receivedAt!);
+        const arrivals = arrivalsOf(rows, T0);
 
         let now = T0;
         const store: StreamEvent[] = [];
