@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Gauge, Histogram, Counter } from 'prom-client';
 import { AlertEngine, DeliveryLedger, loadAlertConfig, rollupsAlertSource } from './alerts/index.js';
 import type { CollectorConfig } from './config.js';
@@ -8,7 +9,8 @@ import { recoverPipeline, type RecoveryReader } from './live/recover-pipeline.js
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import { chooseInterval, DAY_MS, HOUR_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
 import { layeredEdgeLoader, memoizeEdgeLoader } from './rollups/layered-edge-loader.js';
-import { decodeSnapshot, encodeSnapshot } from './rollups/rollup-snapshot.js';
+import { decodeSnapshot } from './rollups/rollup-snapshot.js';
+import { encodeInSlices, type SnapshotCapture } from './rollups/snapshot-capture.js';
 import { SNAPSHOT_FILE, SnapshotFile } from './rollups/snapshot-file.js';
 import type { App } from './server.js';
 import { fromStoredEvent } from './sessions/index.js';
@@ -121,14 +123,16 @@ export async function createStreamWiring(options: {
   const recovery = await recoverPipeline(pipeline, reader, { from, snapshot });
   const log = env.WISP_STREAM_LOG === '1' ? (line: string) => console.error(`wisp-collector: ${line}`) : () => {};
   log(`stream recovered (${recovery.mode}, ${recovery.events} events) in ${Math.round(performance.now() - started)} ms`);
-  // Encoded synchronously, so the snapshot is one instant of the state (the event loop waits meanwhile).
   // Skipped when nothing changed since the last one (its replay window then still holds).
   let savedRevision = recovery.mode === 'snapshot' && recovery.events === 0 && snapshot?.pendingLate.length === 0 ? pipeline.revision : -1;
-  const encode = () => {
+  // At shutdown nothing arrives any more: one synchronous encode.
+  const encodeAtOnce = () => {
     const t = performance.now();
-    const bytes = encodeSnapshot(pipeline.snapshot());
-    log(`rollup snapshot encoded (${(bytes.length / 1e6).toFixed(1)} MB) in ${Math.round(performance.now() - t)} ms`);
-    return bytes;
+    const capture = pipeline.captureSnapshot();
+    capture.step();
+    const chunks = capture.finish();
+    log(`rollup snapshot encoded (${megabytes(chunks)} MB) in ${Math.round(performance.now() - t)} ms at shutdown`);
+    return chunks;
   };
 
   const loadEdge = layeredEdgeLoader({
@@ -164,17 +168,28 @@ export async function createStreamWiring(options: {
   };
   if (rollupsAnswer) await warm();
 
-  let writing = false;
+  // Periodic snapshots are one instant of the state, encoded a slice at a time (copy-on-write for
+  // windows that change meanwhile), so the event loop is never held for long (see SnapshotCapture).
+  let capture: SnapshotCapture | null = null;
   const saveSnapshot = async () => {
-    if (writing || savedRevision === pipeline.revision) return;
-    writing = true;
+    if (capture || savedRevision === pipeline.revision) return;
+    const revision = pipeline.revision;
+    const t = performance.now();
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
     try {
-      const revision = pipeline.revision;
-      if (await snapshotFile?.write(encode())) savedRevision = revision;
+      const mine = (capture = pipeline.captureSnapshot());
+      const report = await encodeInSlices(mine);
+      delay.disable();
+      if (capture !== mine) return; // cancelled by close(), which writes its own
+      log(`rollup snapshot encoded (${megabytes(report.chunks)} MB) in ${Math.round(performance.now() - t)} ms: ${report.slices} slices, ` +
+        `longest ${report.longestSliceMs.toFixed(1)} ms, event loop delay max ${(delay.max / 1e6).toFixed(1)} ms, ${report.copiedOnWrite} windows copied on write`);
+      if (await snapshotFile?.write(report.chunks)) savedRevision = revision;
     } catch (error) {
       onError('snapshot')(error);
     } finally {
-      writing = false;
+      delay.disable();
+      capture = null;
     }
   };
   let ticker: NodeJS.Timeout | undefined;
@@ -220,15 +235,21 @@ export async function createStreamWiring(options: {
       alerts?.stop();
       pipeline.close();
       // Called after the ingest queue drained: the snapshot holds every stored event.
+      capture?.cancel();
+      capture = null;
       if (snapshotFile && savedRevision !== pipeline.revision) {
         try {
-          snapshotFile.writeSync(encode());
+          snapshotFile.writeSync(encodeAtOnce());
         } catch (error) {
           onError('snapshot')(error);
         }
       }
     },
   };
+}
+
+function megabytes(chunks: Buffer[]): string {
+  return (chunks.reduce((n, chunk) => n + chunk.length, 0) / 1e6).toFixed(1);
 }
 
 /** The snapshot in the data dir, or null (none, or unreadable: then the rollups are rebuilt). */

@@ -1,5 +1,6 @@
 import { RecentEvents } from '../rollups/recent-events.js';
 import type { RollupSnapshot } from '../rollups/rollup-snapshot.js';
+import { SnapshotCapture } from '../rollups/snapshot-capture.js';
 import { Rollups, type RollupsOptions } from '../rollups/rollups.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
 import { sessionsFromEvents } from '../sessions/sessions-from-events.js';
@@ -151,13 +152,22 @@ export class StreamPipeline {
     return this.late.pendingEvents;
   }
 
-  /** The state a restart needs (encode with `encodeSnapshot`); take it synchronously, it shares the windows. */
+  /** The state a restart needs (encode with `encodeSnapshot`); encode it synchronously, it shares the windows. */
   snapshot(): RollupSnapshot {
     const now = this.options.clock();
     return {
       coveredFrom: this.rollups.coveredFrom, takenAt: now, ...this.receipts.since(now),
       pendingLate: this.pendingLateEvents, windows: this.rollups.entries(),
     };
+  }
+
+  /**
+   * The same state fixed at this instant but encoded a slice at a time while events keep arriving
+   * (windows about to change are encoded first): run it with `encodeInSlices`, or `cancel()` it.
+   */
+  captureSnapshot(): SnapshotCapture {
+    const { windows, ...header } = this.snapshot();
+    return new SnapshotCapture(header, windows, this.rollups);
   }
 
   /**

@@ -1,15 +1,10 @@
 import type { StreamEvent } from '../sessions/types.js';
 import { COUNT_KEYS, emptyAggregate, type Aggregate, type Counts } from './aggregate.js';
-import { ByteReader, ByteWriter } from './byte-io.js';
+import { ByteReader } from './byte-io.js';
 import { DistinctSet } from './distinct-set.js';
 import { QuantileSketch } from './quantile-sketch.js';
+import { SMALL_SET, SNAPSHOT_MAGIC as MAGIC, SNAPSHOT_VERSION, SnapshotEncoder } from './snapshot-encoder.js';
 import type { WindowSizeMs } from './window-sizes.js';
-
-/** Bumped whenever the layout below changes: an older or newer file is ignored (full rebuild). */
-export const SNAPSHOT_VERSION = 1;
-const MAGIC = Buffer.from('WISPROLL');
-/** Sets up to this size are written member by member (no typed array per set: there are ~10^5 of them). */
-const SMALL_SET = 64;
 
 export interface SnapshotWindow {
   site: string;
@@ -33,79 +28,14 @@ export interface RollupSnapshot {
   windows: Iterable<SnapshotWindow>;
 }
 
-/**
- * Layout: "WISPROLL", u32 version, u32 header length, header JSON (scalars, pending events), then a
- * string table (every key once) and the windows, binary: counts as f64, distinct sets as their
- * u32 fingerprints (in the machine's byte order: a snapshot stays on the machine that wrote it),
- * sketches as (bucket, count) pairs. Strings are indexes into the table.
- */
+/** The whole snapshot in one buffer, synchronously (tests, small states; see SnapshotCapture otherwise). */
 export function encodeSnapshot(snapshot: RollupSnapshot): Buffer {
-  const strings = new Map<string, number>();
-  const ref = (text: string) => {
-    let index = strings.get(text);
-    if (index === undefined) strings.set(text, (index = strings.size));
-    return index;
-  };
-  const body = new ByteWriter();
-  // Most sets are tiny (a page in a minute): member by member; large ones as one array copy.
-  const set = (distinct: DistinctSet) => {
-    body.u32(distinct.size);
-    if (distinct.size <= SMALL_SET) distinct.forEach((fp) => body.u32(fp));
-    else {
-      const members = distinct.toArray();
-      body.bytes(new Uint8Array(members.buffer, members.byteOffset, members.byteLength));
-    }
-  };
-  let windowCount = 0;
-  for (const { site, sizeMs, start, window } of snapshot.windows) {
-    windowCount++;
-    body.u32(ref(site));
-    body.f64(sizeMs);
-    body.f64(start);
-    for (const n of [window.pageviews, window.events, window.errors, window.sessions, window.bounces, window.durationMs]) body.f64(n);
-    set(window.visitors);
-    for (const key of COUNT_KEYS) {
-      body.u32(window[key].size);
-      for (const [k, n] of window[key]) {
-        body.u32(ref(k));
-        body.f64(n);
-      }
-    }
-    body.u32(window.pageVisitors.size);
-    for (const [page, visitors] of window.pageVisitors) {
-      body.u32(ref(page));
-      set(visitors);
-    }
-    body.u32(window.vitals.size);
-    for (const [name, sketch] of window.vitals) {
-      const { zeros, buckets } = sketch.state();
-      body.u32(ref(name));
-      body.f64(sketch.relativeAccuracy);
-      body.f64(zeros);
-      body.u32(buckets.length);
-      for (const [index, n] of buckets) {
-        body.f64(index);
-        body.f64(n);
-      }
-    }
-  }
-  const header = Buffer.from(JSON.stringify({
-    coveredFrom: snapshot.coveredFrom, takenAt: snapshot.takenAt, replayFrom: snapshot.replayFrom,
-    pendingLate: snapshot.pendingLate, windowCount,
-  }));
-  const head = new ByteWriter();
-  head.bytes(MAGIC);
-  head.u32(SNAPSHOT_VERSION);
-  head.u32(header.length);
-  head.bytes(header);
-  head.u32(snapshot.ids.length);
-  for (const id of snapshot.ids) head.f64(id);
-  head.u32(strings.size);
-  for (const text of strings.keys()) head.text(text);
-  return Buffer.concat([head.result(), body.result()]);
+  const encoder = new SnapshotEncoder(snapshot);
+  for (const window of snapshot.windows) encoder.add(window);
+  return Buffer.concat(encoder.finish());
 }
 
-/** Parses `encodeSnapshot` output; throws on a foreign, other-version or truncated file. */
+/** Parses `encodeSnapshot` (or SnapshotEncoder) output; throws on a foreign, other-version or truncated file. */
 export function decodeSnapshot(bytes: Buffer): RollupSnapshot & { windows: SnapshotWindow[] } {
   const reader = new ByteReader(bytes);
   if (!reader.bytes(MAGIC.length).equals(MAGIC)) throw new Error('not a rollup snapshot');

@@ -37,6 +37,8 @@ export class Rollups {
   private lastPrune = -Infinity;
   private readonly views: RollupViews;
   private lastWindow: Partial<Record<WindowSizeMs, { site: string; start: number; window: Aggregate }>> = {};
+  /** Called before a window changes while a snapshot is being captured (copy-on-write). */
+  private beforeChange: ((window: Aggregate) => void) | null = null;
 
   constructor(options: RollupsOptions) {
     this.clock = options.clock;
@@ -177,6 +179,18 @@ export class Rollups {
     this.prune();
   }
 
+  /**
+   * Calls `hook` with each window about to change (events, session changes), until the returned
+   * function is called: lets a snapshot be encoded while events keep arriving (SnapshotCapture).
+   * One watcher at a time; a newer one replaces the older.
+   */
+  watchChanges(hook: (window: Aggregate) => void): () => void {
+    this.beforeChange = hook;
+    return () => {
+      if (this.beforeChange === hook) this.beforeChange = null;
+    };
+  }
+
   /** Drops windows that fell out of retention. */
   prune(): void {
     this.lastPrune = this.clock();
@@ -193,12 +207,17 @@ export class Rollups {
     if (this.clock() - this.lastPrune >= MINUTE_MS) this.prune();
   }
 
+  /** The window to change (created when absent); every change goes through here. */
   private windowFor(site: string, size: WindowSizeMs, start: number): Aggregate {
     // Consecutive events mostly hit the same windows: skip the three map lookups then.
     const cached = this.lastWindow[size];
-    if (cached && cached.site === site && cached.start === start) return cached.window;
-    const window = this.lookupWindow(site, size, start);
-    this.lastWindow[size] = { site, start, window };
+    let window: Aggregate;
+    if (cached && cached.site === site && cached.start === start) window = cached.window;
+    else {
+      window = this.lookupWindow(site, size, start);
+      this.lastWindow[size] = { site, start, window };
+    }
+    this.beforeChange?.(window);
     return window;
   }
 

@@ -35,13 +35,13 @@ export class SnapshotFile {
     }
   }
 
-  /** Writes in the background; false when a newer write started meanwhile (this one is dropped). */
-  async write(bytes: Uint8Array): Promise<boolean> {
+  /** Writes in the background (the chunks one after another); false when a newer write started meanwhile (this one is dropped). */
+  async write(bytes: Uint8Array | Uint8Array[]): Promise<boolean> {
     const mine = ++this.started;
     const tmp = `${this.path}.${process.pid}.${mine}.tmp`;
     const handle = await open(tmp, 'w');
     try {
-      await handle.writeFile(bytes);
+      for (const chunk of Array.isArray(bytes) ? bytes : [bytes]) await handle.writeFile(chunk);
       await handle.sync();
     } finally {
       await handle.close();
@@ -55,11 +55,13 @@ export class SnapshotFile {
   }
 
   /** `write` for shutdown, where nothing async may be left behind. */
-  writeSync(bytes: Uint8Array): void {
+  writeSync(bytes: Uint8Array | Uint8Array[]): void {
     const tmp = `${this.path}.${process.pid}.${++this.started}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
-      for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
+      for (const chunk of Array.isArray(bytes) ? bytes : [bytes]) {
+        for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset);
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);

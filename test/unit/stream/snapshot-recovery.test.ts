@@ -5,6 +5,7 @@ import { recoverPipeline, type RecoveryReader } from '../../../collector/src/liv
 import { HOUR_MS, MINUTE_MS, rangeStats, storeEdgeLoader } from '../../../collector/src/rollups/index.js';
 import { layeredEdgeLoader, memoizeEdgeLoader } from '../../../collector/src/rollups/layered-edge-loader.js';
 import { decodeSnapshot, encodeSnapshot } from '../../../collector/src/rollups/rollup-snapshot.js';
+import type { SnapshotCapture } from '../../../collector/src/rollups/snapshot-capture.js';
 import { SessionRuns } from '../../../collector/src/sessions/session-runs.js';
 import { sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
 import { arrivalRows, arrivalsOf } from './arrivals.js';
@@ -33,7 +34,7 @@ function readerOf(store: StreamEvent[]): RecoveryReader {
 }
 
 describe('restart from a rollup snapshot', () => {
-  it('snapshot + replay of what was stored after it, or a day-by-day rebuild, keep stats exact (property)', async () => {
+  it('snapshot (captured while events arrive) + replay of what was stored after it, or a day-by-day rebuild, keep stats exact (property)', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ rows, snapshotAt, restartAt, mode, ranges }) => {
         const arrivals = arrivalsOf(rows, T0);
@@ -50,11 +51,18 @@ describe('restart from a rollup snapshot', () => {
         let pipeline = new StreamPipeline(options);
         const restartIndex = Math.floor(restartAt * arrivals.length);
         const snapshotIndex = Math.floor(snapshotAt * restartIndex);
+        // The periodic snapshot is captured at arrival `snapshotIndex` and encoded two windows per
+        // arrival after it (events keep changing windows meanwhile), as the collector does between turns.
+        let capture: SnapshotCapture | null = null;
         let periodic: Buffer | null = null;
         for (let i = 0; i < arrivals.length; i++) {
           const event = arrivals[i]!;
           now = event.receivedAt!;
-          if (i === snapshotIndex) periodic = encodeSnapshot(pipeline.snapshot()); // pending late events included
+          if (i === snapshotIndex) capture = pipeline.captureSnapshot(); // pending late events included
+          if (capture?.step(Infinity, i === restartIndex ? Infinity : 2)) {
+            periodic = Buffer.concat(capture.finish());
+            capture = null;
+          }
           if (i === restartIndex) {
             let bytes = periodic;
             let recovered = false;
