@@ -5,42 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBStore } from '../../collector/src/store/duckdb-store.js';
 import { ClickHouseStore } from '../../collector/src/store/clickhouse/clickhouse-store.js';
 import type { StoredEvent } from '../../collector/src/store/store.js';
+import { corpus, corpusEvent as event, MINUTE, T0 } from './clickhouse-corpus.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
-
-const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
-const MINUTE = 60_000;
-
-// A small deterministic corpus: 12 visitors, sessions split by > 30 min gaps, bounces, custom events,
-// vitals, errors, sources and UTM tags; 5 ms apart within a visit so every order is unambiguous.
-function corpus(): StoredEvent[] {
-  const events: StoredEvent[] = [];
-  let id = 1n;
-  const paths = ['/', '/pricing', '/docs', '/blog/a'];
-  for (let v = 0; v < 12; v++) {
-    const visits = 1 + (v % 3);
-    for (let visit = 0; visit < visits; visit++) {
-      const start = T0 + v * 7 * MINUTE + visit * 45 * MINUTE;
-      const pageviews = 1 + ((v + visit) % 4);
-      for (let p = 0; p < pageviews; p++) {
-        events.push(event(id++, v, 'pageview', start + p * 3 * MINUTE + p * 5, paths[(v + p) % 4]!, null, null));
-      }
-      if (v % 4 === 1) events.push(event(id++, v, 'event', start + 2 * MINUTE, '/', 'signup', null));
-      if (v % 3 === 0) events.push(event(id++, v, 'vital', start + MINUTE, '/', 'LCP', 800 + v * 37 + visit));
-      if (v === 5) events.push(event(id++, v, 'error', start + MINUTE, '/', 'TypeError: x is undefined', null));
-    }
-  }
-  return events;
-}
-
-function event(idHash: bigint, v: number, type: StoredEvent['type'], ts: number, path: string, name: string | null, value: number | null): StoredEvent {
-  return {
-    site: 'example.com', idHash: idHash * 1_000_003n + 18_000_000_000_000_000_000n, type, ts, receivedAt: ts + 250,
-    visitor: 10_000_000_000_000_000_000n + BigInt(v), path, name, value, props: type === 'event' ? '{"plan":"pro"}' : '{}',
-    source: v % 2 === 0 ? 'news.ycombinator.com' : '', utmSource: v % 5 === 0 ? 'newsletter' : '', utmMedium: v % 5 === 0 ? 'email' : '',
-    utmCampaign: '', country: ['DE', 'FR', 'US', ''][v % 4]!, browser: v % 2 ? 'Firefox' : 'Chrome', os: v % 3 ? 'Linux' : 'Windows',
-    device: v % 4 === 3 ? 'mobile' : 'desktop',
-  };
-}
 
 describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
   let server: ClickHouseServer;

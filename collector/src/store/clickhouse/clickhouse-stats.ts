@@ -2,7 +2,7 @@ import type { BreakdownRow, CountRow, SeriesPoint, Stats, StatsQuery } from '../
 import { chooseInterval, seriesBuckets } from '../../rollups/series-buckets.js';
 import { filterConditions } from '../../stats/stats-filters.js';
 import { SESSION_GAP_MS, vitalRows, withProps } from '../duckdb-stats.js';
-import { dayOf, planDedup } from './dedup-plan.js';
+import { dayOf, finalPlan, planDedup, type DedupPlan } from './dedup-plan.js';
 import { SESSION_LOOKAHEAD_MS, sessionsSql, VISITOR_SPAN_MS } from './sessions-sql.js';
 import { integerLiteral, stringLiteral } from './sql-literal.js';
 
@@ -31,9 +31,20 @@ const COMBINED = ['source', 'utm_source', 'utm_medium', 'utm_campaign', 'country
  * totals + series (`WITH TOTALS`), pages, the other breakdowns, custom events + errors + props, vitals,
  * sessions. Rows are read through a {@link planDedup} plan: FINAL only on days whose rows may repeat.
  * The visitor sets of `filters=` (source, event) need no dedup and read plainly.
+ *
+ * If an insert reached a plainly read day while the statements ran, the answer is computed again with
+ * a new plan (dedup-plan.ts); the third try reads everything with FINAL, which no insert can disturb.
  */
 export async function queryClickHouseStats(reader: StatsReader, database: string, query: StatsQuery, options: StatsOptions = {}): Promise<Stats> {
-  const plan = await planDedup((sql) => reader.rows(sql), database, query.from - VISITOR_SPAN_MS, query.to + VISITOR_SPAN_MS);
+  for (let attempt = 1; ; attempt++) {
+    const plan =
+      attempt < 3 ? await planDedup((sql) => reader.rows(sql), database, query.from - VISITOR_SPAN_MS, query.to + VISITOR_SPAN_MS) : finalPlan(database);
+    const stats = await statsWithPlan(reader, database, query, options, plan);
+    if (await plan.unchanged()) return stats;
+  }
+}
+
+async function statsWithPlan(reader: StatsReader, database: string, query: StatsQuery, options: StatsOptions, plan: DedupPlan): Promise<Stats> {
   const table = `${database}.events`;
   const rangeWhere = `site = ${stringLiteral(query.site)}
     AND day BETWEEN toDate(${stringLiteral(dayOf(query.from))}) AND toDate(${stringLiteral(dayOf(query.to))})

@@ -1,3 +1,4 @@
+import { mergedParts, stillMerged, type MergedPart } from './merged-parts.js';
 import { stringLiteral } from './sql-literal.js';
 
 type Select = (sql: string) => Promise<Record<string, unknown>[]>;
@@ -12,13 +13,21 @@ const DAY_MS = 86_400_000;
  * (parts from inserts, level 0, may repeat a row even within one insert) goes through FINAL.
  * `compaction.ts` merges closed days into one part, so only the recent days need FINAL.
  *
- * A plan is read from `system.parts` right before the queries. An insert that lands on a clean day in
- * between is read without FINAL by that one answer: only a row repeated by that very insert (a retry)
- * would count twice, once; the next answer plans again.
+ * The plan is read from `system.parts` right before the queries, so an insert can land on a clean day
+ * in between (a retried insert whose first try did get through, or the same event sent again through
+ * another collector) and a plain read would count its rows twice. So a plan is validated after the reads:
+ * `unchanged()` is true only if every merged part it read plainly is still active and alone, which rules
+ * out any row inserted beside it meanwhile (merged-parts.ts); otherwise the caller answers again with a
+ * new plan, which reads that day with FINAL. (A fence on `_part` in every plain read did the same at
+ * ~35 ns per row; this check is one `system.parts` query per answer.)
  */
 export interface DedupPlan {
   /** FROM text reading `columns` of the rows matching `where`, each (site, day, id_hash) once. */
   from(columns: string, where: string): string;
+  /** The days' merged parts found by the plan (read plainly). */
+  readonly merged: readonly MergedPart[];
+  /** True when no insert can have reached the plainly read days since the plan (call after the reads). */
+  unchanged(): Promise<boolean>;
 }
 
 /** Plans reads of `database.events` for days in [fromMs, toMs]; falls back to FINAL everywhere if `system.parts` is not readable. */
@@ -26,44 +35,54 @@ export async function planDedup(select: Select, database: string, fromMs: number
   const table = `${database}.events`;
   const first = dayOf(fromMs);
   const last = dayOf(toMs);
-  let clean: Set<string>;
+  let merged: MergedPart[];
   try {
-    clean = await cleanDays(select, database, first, last);
+    merged = await mergedParts(select, database, first, last);
   } catch {
-    clean = new Set();
+    merged = [];
   }
-  const ranges = runs(first, last, clean);
+  const ranges = runs(first, last, cleanDays(merged));
   const cleanRanges = ranges.filter((run) => run.clean);
-  if (cleanRanges.length === 0) return { from: (columns, where) => `(SELECT ${columns} FROM ${table} FINAL WHERE ${where})` };
+  if (cleanRanges.length === 0) return finalPlan(database);
   const dirtyRanges = ranges.filter((run) => !run.clean);
-  const inRanges = (list: typeof ranges) =>
-    `(${list.map((run) => `day BETWEEN toDate(${stringLiteral(run.first)}) AND toDate(${stringLiteral(run.last)})`).join(' OR ')})`;
+  const plain = (columns: string, where: string) => `SELECT ${columns} FROM ${table} WHERE ${where} AND ${inRuns(cleanRanges)}`;
   return {
+    merged,
+    unchanged: () => stillMerged(select, database, merged),
     from: (columns, where) =>
       dirtyRanges.length === 0
-        ? `(SELECT ${columns} FROM ${table} WHERE ${where} AND ${inRanges(cleanRanges)})`
-        : `(SELECT ${columns} FROM ${table} FINAL WHERE ${where} AND ${inRanges(dirtyRanges)}
-          UNION ALL SELECT ${columns} FROM ${table} WHERE ${where} AND ${inRanges(cleanRanges)})`,
+        ? `(${plain(columns, where)})`
+        : `(SELECT ${columns} FROM ${table} FINAL WHERE ${where} AND ${inRuns(dirtyRanges)}
+          UNION ALL ${plain(columns, where)})`,
   };
 }
 
-/** Days of [first, last] whose partition is a single merged part. */
-async function cleanDays(select: Select, database: string, first: string, last: string): Promise<Set<string>> {
-  const rows = await select(`SELECT toString(min(min_date)) AS first, toString(max(max_date)) AS last
-    FROM system.parts
-    WHERE database = ${stringLiteral(database)} AND table = 'events' AND active
-    GROUP BY partition_id
-    HAVING count() = 1 AND min(level) > 0 AND last >= ${stringLiteral(first)} AND first <= ${stringLiteral(last)}`);
+/** A plan that reads every day with FINAL: always exact, whatever arrives meanwhile. */
+export function finalPlan(database: string): DedupPlan {
+  return {
+    merged: [],
+    unchanged: () => Promise.resolve(true),
+    from: (columns, where) => `(SELECT ${columns} FROM ${database}.events FINAL WHERE ${where})`,
+  };
+}
+
+/** SQL true for rows whose `day` is in one of the runs. */
+export function inRuns(list: readonly { first: string; last: string }[]): string {
+  return `(${list.map((run) => `day BETWEEN toDate(${stringLiteral(run.first)}) AND toDate(${stringLiteral(run.last)})`).join(' OR ')})`;
+}
+
+/** Every day covered by a merged part. */
+function cleanDays(merged: readonly MergedPart[]): Set<string> {
   const days = new Set<string>();
-  for (const row of rows) {
-    const end = Date.parse(String(row.last));
-    for (let t = Date.parse(String(row.first)); t <= end; t += DAY_MS) days.add(dayOf(t));
+  for (const part of merged) {
+    const end = Date.parse(part.lastDay);
+    for (let t = Date.parse(part.firstDay); t <= end; t += DAY_MS) days.add(dayOf(t));
   }
   return days;
 }
 
 /** [first, last] cut into runs of consecutive days that are all clean or all not. */
-function runs(first: string, last: string, clean: ReadonlySet<string>): { first: string; last: string; clean: boolean }[] {
+export function runs(first: string, last: string, clean: ReadonlySet<string>): { first: string; last: string; clean: boolean }[] {
   const result: { first: string; last: string; clean: boolean }[] = [];
   for (let t = Date.parse(first); t <= Date.parse(last); t += DAY_MS) {
     const day = dayOf(t);

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClickHouseStore } from '../../collector/src/store/clickhouse/clickhouse-store.js';
+import { queryClickHouseStats, type StatsReader } from '../../collector/src/store/clickhouse/clickhouse-stats.js';
+import { eventRowLine } from '../../collector/src/store/clickhouse/event-row.js';
+import type { StoredEvent } from '../../collector/src/store/store.js';
+import type { StatsQuery } from '../../collector/src/stats/stats-types.js';
+import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
+import { corpus, MINUTE, T0 } from './clickhouse-corpus.js';
+
+const DAY = 86_400_000;
+
+/**
+ * A stats reader on the real server that runs `between` once, right before the first statement that
+ * reads `events` (after the plan has looked at system.parts and the rollups): the window in which an
+ * insert can land between the plan and the queries, made deterministic.
+ */
+function readerWithInsertAfterPlan(client: ClickHouseClient, database: string, between: () => Promise<void>): StatsReader {
+  let injected: Promise<void> | undefined;
+  const beforeQuery = (query: string) => (query.includes(`${database}.events`) ? (injected ??= between()) : Promise.resolve());
+  return {
+    rows: async (query) => {
+      await beforeQuery(query);
+      return (await client.query({ query, format: 'JSONEachRow' })).json<Record<string, unknown>>();
+    },
+    rowsWithTotals: async (query) => {
+      await beforeQuery(query);
+      const { data, totals } = await (await client.query({ query, format: 'JSON' })).json<{ data: Record<string, unknown>[]; totals?: Record<string, unknown> }>();
+      return { rows: data, totals: totals ?? {} };
+    },
+  };
+}
+
+describe.skipIf(!clickHouseInstalled())('ClickHouse dedup under concurrent inserts', () => {
+  let server: ClickHouseServer;
+  let client: ClickHouseClient;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    server = await startClickHouse();
+    client = createClient({ url: server.url, log: { level: ClickHouseLogLevel.OFF } });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.dispose();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // The store's shipper writes a retried batch exactly like this: the same JSONEachRow lines again.
+  const insertAgain = (database: string, events: readonly StoredEvent[]) =>
+    client.exec({ query: `INSERT INTO ${database}.events FORMAT JSONEachRow`, values: Readable.from([events.map(eventRowLine).join('')]) }).then((result) => {
+      result.stream.destroy();
+    });
+
+  // A closed, compacted day: one merged part (and its rollups, where the store fills them).
+  async function compactedStore(database: string) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wisp-chrace-'));
+    dirs.push(dataDir);
+    const store = await ClickHouseStore.open({ dataDir, url: `${server.url}/${database}`, insertIntervalMs: 50 });
+    await store.append(corpus());
+    await store.stats({ site: 'example.com', from: T0, to: T0 + 1, bucketMs: 1 }); // waits for the insert
+    expect(await store.compact(T0 + 2 * DAY)).toBe(1);
+    return store;
+  }
+
+  const queries: StatsQuery[] = [
+    { site: 'example.com', from: T0 - 60 * MINUTE, to: T0 + 6 * 60 * MINUTE, bucketMs: 60 * MINUTE },
+    { site: 'example.com', from: T0 + 17 * MINUTE, to: T0 + 200 * MINUTE, bucketMs: 60 * MINUTE },
+    { site: 'example.com', from: T0 - 60 * MINUTE, to: T0 + 6 * 60 * MINUTE, bucketMs: 60 * MINUTE, filters: [{ dimension: 'country', value: 'DE' }] },
+  ];
+
+  it('a retried insert landing on a merged day after the plan is not counted twice', async () => {
+    const store = await compactedStore('wisp_race_insert');
+    try {
+      for (const [i, query] of queries.entries()) {
+        const expected = await store.stats(query);
+        const reader = readerWithInsertAfterPlan(client, 'wisp_race_insert', () => insertAgain('wisp_race_insert', corpus().slice(i * 10, i * 10 + 30)));
+        expect(await queryClickHouseStats(reader, 'wisp_race_insert', query)).toEqual(expected);
+        expect(await store.stats(query)).toEqual(expected); // planned again: FINAL on the reopened day
+        expect(await store.compact(T0 + 2 * DAY)).toBe(1);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a retried insert merged into the day after the plan is not counted twice', async () => {
+    const store = await compactedStore('wisp_race_merge');
+    try {
+      for (const [i, query] of queries.entries()) {
+        const expected = await store.stats(query);
+        const reader = readerWithInsertAfterPlan(client, 'wisp_race_merge', async () => {
+          await insertAgain('wisp_race_merge', corpus().slice(i * 10, i * 10 + 30));
+          await sql(server.url, 'OPTIMIZE TABLE wisp_race_merge.events FINAL'); // the day is one merged part again, a new one
+        });
+        expect(await queryClickHouseStats(reader, 'wisp_race_merge', query)).toEqual(expected);
+        expect(await store.stats(query)).toEqual(expected);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
