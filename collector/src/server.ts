@@ -26,7 +26,7 @@ import { dashboardHandler } from './static/dashboard-handler.js';
 import { serveDirectory } from './static/serve-directory.js';
 import { createGroupCommit } from './store/commit-group.js';
 import { GroupCommitter } from './store/group-commit.js';
-import type { StoredListener } from './store/commit-group.js';
+import { ListenerQueue, type StoredListener } from './store/listener-queue.js';
 import type { Stats, StatsQuery } from './stats/stats-types.js';
 import type { Store, StoredEvent } from './store/store.js';
 import type { WispSdk } from './wisp-sdk.js';
@@ -45,7 +45,7 @@ export interface AppDeps {
   onUnexpected?: (error: unknown) => void;
 }
 
-export type { StoredListener } from './store/commit-group.js';
+export type { StoredListener } from './store/listener-queue.js';
 
 export interface App {
   /** Request -> Response for every route; never throws (errors become 4xx/5xx answers). */
@@ -73,6 +73,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const onUnexpected =
     deps.onUnexpected ?? ((error: unknown) => console.error(`wisp-collector: internal error: ${error instanceof Error ? error.message : String(error)}`));
   const listeners: StoredListener[] = [];
+  const listenerQueue = new ListenerQueue(listeners, metrics);
   const rateLimiter = new RateLimiter(config.rateLimitPerSecond);
   const deduper = new Deduper();
   for await (const rows of store.scanIdHashes(deduper.windowStart(Date.now()))) {
@@ -91,7 +92,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxConcurrent: store.maxConcurrentAppends ?? 1,
     minConcurrentWeight: GROUP_MIN_CONCURRENT_EVENTS,
     weight: (events) => events.length,
-    commit: createGroupCommit({ deduper, store, metrics, listeners }), // dedupe -> store -> listeners
+    commit: createGroupCommit({ deduper, store, metrics, listeners: listenerQueue }), // dedupe -> store -> listeners
   });
 
   const ingest = async (decoded: unknown, sender: Sender): Promise<IngestResult> => {
@@ -116,10 +117,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     .on('POST', '/api/e', ingestRoute({ route: 'e', rateLimit, decode: decodeBeacon, ingest, metrics }))
     .on('OPTIONS', '/api/events', ingestPreflight)
     .on('OPTIONS', '/api/e', ingestPreflight)
-    .on('GET', '/api/stats', statsRoute(deps.token, deps.stats ?? ((query) => store.stats(query))))
-    .on('GET', '/metrics', metricsRoute(metrics.registry, () => {
+    .on('GET', '/api/stats', statsRoute(deps.token, async (query) => {
+      await listenerQueue.settled(); // every answered event is in the stream's rollups
+      return (deps.stats ?? ((q) => store.stats(q)))(query);
+    }))
+    .on('GET', '/metrics', metricsRoute(metrics.registry, async () => {
       metrics.queueDepth.set(committer.depth);
       metrics.dedupeKeys.set(deduper.size);
+      if (store.memoryBytes) metrics.storeMemoryBytes.set(await store.memoryBytes());
     }))
     .on('GET', '/sdk/*', serveDirectory(sdkDist, { prefix: '/sdk/', headers: { 'access-control-allow-origin': '*' } }));
   const fallbacks = new Router();
@@ -145,6 +150,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     onStored: (listener) => void listeners.push(listener),
     route: (method, path, handler) => void router.on(method, path, handler),
-    drain: () => committer.drain(),
+    drain: async () => {
+      await committer.drain();
+      await listenerQueue.settled();
+    },
   };
 }

@@ -2,17 +2,15 @@ import { HttpError } from '../http/http-error.js';
 import { firstOccurrences, type Deduper } from '../ingest/dedupe.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { IngestResult } from '../routes/ingest-route.js';
+import type { ListenerQueue } from './listener-queue.js';
 import type { Store, StoredEvent } from './store.js';
-
-/** Called with every group of newly stored events (sessionizer, rollups, live feed). */
-export type StoredListener = (events: readonly StoredEvent[]) => void;
 
 export interface GroupCommitDeps {
   deduper: Deduper;
   store: Store;
   metrics: CollectorMetrics;
-  /** Read at every commit, so listeners added later are called too. */
-  listeners: readonly StoredListener[];
+  /** Gets every committed group, after its answers. */
+  listeners: ListenerQueue;
 }
 
 function storeFailed(detail: string): HttpError {
@@ -20,7 +18,8 @@ function storeFailed(detail: string): HttpError {
 }
 
 /**
- * The commit step of a group of requests: dedupe -> store -> listeners, then one result per request.
+ * The commit step of a group of requests: dedupe -> store, then one result per request, then the
+ * listeners (queued: they run once the answers are written).
  * Up to `maxConcurrentAppends` groups run at once. A group is checked against everything committed
  * and against the keys of groups still being written; if it counted an event as a duplicate of an
  * in-flight group and that group then fails, it fails too (503), even though its own rows were
@@ -65,15 +64,7 @@ export function createGroupCommit(deps: GroupCommitDeps): (requests: StoredEvent
     });
     metrics.groupCommitEvents.observe(rows.length);
     metrics.groupCommitSeconds.observe((performance.now() - started) / 1000);
-    for (const listener of deps.listeners) {
-      // The rows are durable already, so a failing listener must not turn the answer into an error.
-      try {
-        listener(rows);
-      } catch (error) {
-        metrics.errors.inc({ kind: 'listener' });
-        console.error(`wisp-collector: stored-events listener failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    deps.listeners.push(rows);
     return requests.map((events, i) => {
       const accepted = fresh[i]!.length;
       metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted);
