@@ -14,9 +14,20 @@ export const JOURNAL_COLUMNS = `{site: 'VARCHAR', id_hash: 'UBIGINT', type: 'VAR
 
 const q = JSON.stringify;
 
+/**
+ * Lone surrogates are the one thing JSON.stringify writes that DuckDB's JSON reader refuses
+ * (`\ud800` without its pair); the appender stored them as U+FFFD, and so does this (per quoted
+ * field, not over the whole append: that scan cost 2% of ingest). Backslash
+ * pairs are matched as tokens first, so an escaped backslash followed by `ud...` is left alone.
+ */
+const ESCAPES = /\\\\|\\ud[89a-f][0-9a-f]{2}/g;
+function wellFormed(text: string): string {
+  return text.includes('\\ud') ? text.replace(ESCAPES, (m) => (m.length === 2 ? m : '\\ufffd')) : text;
+}
+
 /** Characters JSON.stringify would escape: strings without them are quoted by hand (cheaper). */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-const quote = (text: string) => (NEEDS_ESCAPE.test(text) ? q(text) : `"${text}"`);
+const quote = (text: string) => (NEEDS_ESCAPE.test(text) ? wellFormed(q(text)) : `"${text}"`);
 
 /** Quoted forms of the few-valued columns (type, country, browser, source...): anonymized values only. */
 const quotedCache = new Map<string, string>();
@@ -24,20 +35,10 @@ function quoted(text: string): string {
   let hit = quotedCache.get(text);
   if (hit === undefined) {
     if (quotedCache.size >= 4096) quotedCache.clear();
-    hit = q(text);
+    hit = wellFormed(q(text));
     quotedCache.set(text, hit);
   }
   return hit;
-}
-
-/**
- * Lone surrogates are the one thing JSON.stringify writes that DuckDB's JSON reader refuses
- * (`\ud800` without its pair); the appender stored them as U+FFFD, and so does this. Backslash
- * pairs are matched as tokens first, so an escaped backslash followed by `ud...` is left alone.
- */
-const ESCAPES = /\\\\|\\ud[89a-f][0-9a-f]{2}/g;
-function wellFormed(text: string): string {
-  return text.includes('\\ud') ? text.replace(ESCAPES, (m) => (m.length === 2 ? m : '\\ufffd')) : text;
 }
 
 /** The columns every event of one request shares, written once per request and reused. */
@@ -69,5 +70,5 @@ export function journalText(events: readonly StoredEvent[]): string {
       `"name":${e.name === null ? 'null' : quote(e.name)},"value":${value},"props":${quote(e.props)},"source":${quoted(e.source)},` +
       `"utm_source":${quoted(e.utmSource)},"utm_medium":${quoted(e.utmMedium)},"utm_campaign":${quoted(e.utmCampaign)}${tail}`;
   }
-  return wellFormed(text + GROUP_END);
+  return text + GROUP_END;
 }
