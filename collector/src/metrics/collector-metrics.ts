@@ -45,6 +45,11 @@ export function createCollectorMetrics() {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
+    storeMemoryBytes: new Gauge({
+      name: 'wisp_store_memory_bytes',
+      help: "Memory the embedded store's engine holds in this process (DuckDB buffer manager)",
+      registers: [registry],
+    }),
     dedupeKeys: new Gauge({
       name: 'wisp_dedupe_keys',
       help: 'Event ids remembered for deduplication (7+ day window)',

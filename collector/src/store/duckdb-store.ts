@@ -143,6 +143,12 @@ export class DuckDBStore implements Store {
     return this.#read((reader) => queryStats(reader, query));
   }
 
+  /** Everything DuckDB's buffer manager holds now (bounded by DUCKDB_CONFIG.memory_limit). */
+  async memoryBytes(): Promise<number> {
+    const result = await this.readers.with((reader) => reader.runAndReadAll('SELECT sum(memory_usage_bytes)::BIGINT FROM duckdb_memory()'));
+    return Number(result.getRows()[0]![0] as bigint);
+  }
+
   /** Loads the journal as far as acknowledged, then runs `query` on an idle reader. */
   async #read<R>(query: (reader: DuckDBConnection) => Promise<R>): Promise<R> {
     await this.loader.flush();

@@ -76,6 +76,8 @@ export interface Store {
   eventsOfEdgeVisitors?(site: string, edge: { from: number; to: number }, read: { from: number; to: number }): Promise<StoredEvent[]>;
   /** The `GET /api/stats` body for a site and range. */
   stats(query: StatsQuery): Promise<Stats>;
+  /** Bytes the store's engine holds in this process (DuckDB's buffer manager), for `/metrics`. */
+  memoryBytes?(): Promise<number>;
   /** Flushes and closes; the store is unusable afterwards. */
   close(): Promise<void>;
 }
