@@ -2,8 +2,11 @@
 import { expect, test } from 'vitest';
 import { U64Set } from '../../collector/src/ingest/u64-set.js';
 
-test('holds every added key and no other, through shard growth', () => {
-  const set = new U64Set();
+test.each([
+  ['256 shards (the dedupe index)', 8],
+  ['one table (a group\'s keys)', 0],
+])('holds every added key and no other, through growth: %s', (_, shardBits) => {
+  const set = new U64Set(shardBits);
   const keys: bigint[] = [0n, 2n, 2n ** 64n - 1n, 2n ** 63n]; // (1 would collide with 0, see U64Set)
   let x = 0x9e3779b97f4a7c15n;
   for (let i = 0; i < 200_000; i++) keys.push((x = BigInt.asUintN(64, x * 6364136223846793005n + 1442695040888963407n)));

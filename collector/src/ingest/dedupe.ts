@@ -54,7 +54,7 @@ export class Deduper {
 export function firstOccurrences<T extends { idHash: bigint }>(
   known: (key: bigint) => boolean,
   events: readonly T[],
-  seenInGroup: Set<bigint>,
+  seenInGroup: { has(key: bigint): boolean; add(key: bigint): unknown },
 ): T[] {
   return events.filter((event) => {
     if (seenInGroup.has(event.idHash) || known(event.idHash)) return false;

@@ -1,5 +1,5 @@
-/** Shards, chosen by a key's top 8 bits (the slot comes from its low bits, so the two are independent). */
-const SHARD_COUNT = 256;
+/** Shards by default, chosen by a key's top 8 bits (the slot comes from its low bits, so the two are independent). */
+const SHARD_BITS = 8;
 const INITIAL_SLOTS = 16;
 
 /**
@@ -12,13 +12,22 @@ const INITIAL_SLOTS = 16;
  * (measured here); a shard's rehash moves 1/256 of them.
  */
 export class U64Set {
-  private readonly shards = Array.from({ length: SHARD_COUNT }, () => new BigUint64Array(INITIAL_SLOTS));
-  private readonly counts = new Uint32Array(SHARD_COUNT);
+  private readonly shards: BigUint64Array[];
+  private readonly counts: Uint32Array;
+  /** A key's shard is its top `shardBits` bits. */
+  private readonly shift: bigint;
   size = 0;
+
+  /** `shardBits` 0 = one table: for small, short-lived sets (a group's keys), where 256 shards cost more than they save. */
+  constructor(shardBits = SHARD_BITS) {
+    this.shards = Array.from({ length: 2 ** shardBits }, () => new BigUint64Array(INITIAL_SLOTS));
+    this.counts = new Uint32Array(2 ** shardBits);
+    this.shift = BigInt(64 - shardBits);
+  }
 
   has(key: bigint): boolean {
     const k = key === 0n ? 1n : key;
-    const slots = this.shards[Number(k >> 56n)]!;
+    const slots = this.shards[Number(k >> this.shift)]!;
     const mask = slots.length - 1;
     for (let i = Number(k & BigInt(mask)); ; i = (i + 1) & mask) {
       const slot = slots[i]!;
@@ -30,7 +39,7 @@ export class U64Set {
   /** Adds a key; false when it was already there. */
   add(key: bigint): boolean {
     const k = key === 0n ? 1n : key;
-    const shard = Number(k >> 56n);
+    const shard = Number(k >> this.shift);
     if ((this.counts[shard]! + 1) * 4 > this.shards[shard]!.length * 3) this.grow(shard);
     if (!insert(this.shards[shard]!, k)) return false;
     this.counts[shard]! += 1;

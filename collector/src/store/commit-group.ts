@@ -1,5 +1,6 @@
 import { HttpError } from '../http/http-error.js';
 import { firstOccurrences, type Deduper } from '../ingest/dedupe.js';
+import { U64Set } from '../ingest/u64-set.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { IngestResult } from '../routes/ingest-route.js';
 import type { ListenerQueue } from './listener-queue.js';
@@ -28,26 +29,30 @@ function storeFailed(detail: string): HttpError {
  */
 export function createGroupCommit(deps: GroupCommitDeps): (requests: StoredEvent[][]) => Promise<IngestResult[]> {
   const { deduper, store, metrics } = deps;
-  // Key -> outcome of the in-flight group writing it: one lookup per key, however many groups are in flight.
-  const inFlight = new Map<bigint, Promise<void>>();
+  // The groups being written, with their keys: a key is looked up in each (at most
+  // maxConcurrentAppends of them), in U64Sets: Map/Set<bigint> lookups cost ~5% of ingest.
+  const inFlight = new Set<{ keys: U64Set; outcome: Promise<void> }>();
 
   return async (requests) => {
     const started = performance.now();
     const dependsOn = new Set<Promise<void>>();
     const known = (key: bigint) => {
       if (deduper.has(key)) return true;
-      const outcome = inFlight.get(key);
-      if (outcome === undefined) return false;
-      dependsOn.add(outcome);
-      return true;
+      for (const group of inFlight) {
+        if (!group.keys.has(key)) continue;
+        dependsOn.add(group.outcome);
+        return true;
+      }
+      return false;
     };
-    const groupKeys = new Set<bigint>();
+    const groupKeys = new U64Set(0);
     const fresh = requests.map((events) => firstOccurrences(known, events, groupKeys));
     const rows = fresh.flat();
     const written = store.append(rows);
     const outcome = written.then(() => {});
     outcome.catch(() => {});
-    for (const key of groupKeys) inFlight.set(key, outcome);
+    const group = { keys: groupKeys, outcome };
+    inFlight.add(group);
     try {
       await written;
       for (const row of rows) deduper.add(row.idHash, row.receivedAt);
@@ -57,7 +62,7 @@ export function createGroupCommit(deps: GroupCommitDeps): (requests: StoredEvent
       console.error(`wisp-collector: store write failed: ${error instanceof Error ? error.message : String(error)}`);
       throw storeFailed('the store could not write this batch; retry later');
     } finally {
-      for (const key of groupKeys) inFlight.delete(key);
+      inFlight.delete(group);
     }
     await Promise.all(dependsOn).catch(() => {
       throw storeFailed('a write this batch depends on failed; retry later');
