@@ -40,7 +40,9 @@ export const SESSION_LOOKAHEAD_MS = 6 * 60 * 60 * 1000;
  * ts, hence the same session. `events` may hold visitors not seen in the range (only in the 30 minutes
  * before or past `to`): HAVING drops them, cheaper than an IN subquery over the range. Whether an event's session started in the range
  * needs no lookup either: session starts are in time order, so the current session started in
- * [from, to) exactly when some start so far is >= from and none is >= to (two running sums).
+ * [from, to) exactly when some start so far is >= from and none is >= to (two running sums). A visitor
+ * seen in the range without any pageview (only custom events or vitals) has no entry flags: the exit
+ * flags are cut to the same length, or arrayFilter fails on arrays of unequal size.
  */
 export function sessionsSql(events: string, from: number, to: number, horizon: number, top: number, spillBytes = 0): string {
   const gap = integerLiteral(SESSION_GAP_MS);
@@ -71,7 +73,7 @@ export function sessionsSql(events: string, from: number, to: number, horizon: n
         arrayMap(x -> x.2, arraySort(groupArrayIf((ts, path), type = 'pageview'))) AS pageview_paths,
         arrayMap((d, i) -> i = 1 OR d != 0, arrayDifference(pageview_sessions), arrayEnumerate(pageview_sessions)) AS entry_flags,
         arrayFilter((path, f, c) -> f AND c, pageview_paths, entry_flags, pageview_counted) AS entry_paths,
-        arrayFilter((path, f, c) -> f AND c, pageview_paths, arrayPushBack(arrayPopFront(entry_flags), 1), pageview_counted) AS exit_paths
+        arrayFilter((path, f, c) -> f AND c, pageview_paths, arraySlice(arrayPushBack(arrayPopFront(entry_flags), 1), 1, length(entry_flags)), pageview_counted) AS exit_paths
       FROM ${events} GROUP BY visitor HAVING countIf(ts >= ${integerLiteral(from)} AND ts < ${integerLiteral(to)}) > 0)
     ARRAY JOIN arrayConcat([(0, '')], arrayMap(path -> (1, path), entry_paths), arrayMap(path -> (2, path), exit_paths)) AS e
     GROUP BY kind, key ORDER BY kind, with_key DESC, key LIMIT ${integerLiteral(top)} BY kind${
