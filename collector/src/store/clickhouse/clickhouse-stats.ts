@@ -1,10 +1,14 @@
-import type { BreakdownRow, CountRow, SeriesPoint, Stats, StatsQuery } from '../../stats/stats-types.js';
-import { chooseInterval, seriesBuckets } from '../../rollups/series-buckets.js';
+import type { BreakdownRow, CountRow, Stats, StatsQuery } from '../../stats/stats-types.js';
 import { filterConditions } from '../../stats/stats-filters.js';
-import { SESSION_GAP_MS, vitalRows, withProps } from '../duckdb-stats.js';
+import { SESSION_GAP_MS, withProps } from '../duckdb-stats.js';
 import { dayOf, finalPlan, planDedup, type DedupPlan } from './dedup-plan.js';
+import { DIMENSIONS } from './rollup-fill.js';
+import { planRollups } from './rollup-plan.js';
 import { SESSION_LOOKAHEAD_MS, sessionsSql, VISITOR_SPAN_MS } from './sessions-sql.js';
 import { integerLiteral, stringLiteral } from './sql-literal.js';
+import { bucketStartsOf, hourAligned, overviewOf } from './stats-overview.js';
+import { breakdownStatements } from './stats-statements.js';
+import { weightedVitalRows } from './vital-rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -22,8 +26,6 @@ export interface StatsOptions {
 }
 
 const TOP = 100;
-// Breakdowns other than pages: counted from the (source, ..., device) combinations of one scan.
-const COMBINED = ['source', 'utm_source', 'utm_medium', 'utm_campaign', 'country', 'browser', 'os', 'device'] as const;
 
 /**
  * `GET /api/stats` over the ClickHouse `events` table, with the embedded store's definitions
@@ -51,8 +53,12 @@ async function statsWithPlan(reader: StatsReader, database: string, query: Stats
     AND ts >= ${integerLiteral(query.from)} AND ts < ${integerLiteral(query.to)}`;
   // filters= as the embedded store applies them, values as quoted literals.
   const conditions = filterConditions(query.filters ?? [], stringLiteral, rangeWhere, table).map((condition) => ` AND ${condition}`).join('');
-  const inRange = `${rangeWhere}${conditions}`;
-  const range = (columns: string, where = '') => plan.from(columns, `${inRange}${where}`);
+  // Unfiltered answers read the closed hours from the rollups (filters need the rows).
+  const starts = bucketStartsOf(query);
+  const usable = (query.filters ?? []).length === 0 && hourAligned(starts, query.from);
+  const rollups = await planRollups((sql) => reader.rows(sql), database, query.site, query.from, query.to, plan.merged, usable);
+  const raw = (columns: string, extra = '') => plan.from(columns, `${rollups.rawWhere}${conditions}${extra}`);
+  const statements = breakdownStatements(raw, rollups, TOP);
   // The visitors' events from 30 min before the range to `horizon`, filtered alike (sessionsSql keeps
   // the visitors seen in the range); sessions cut by the horizon make a second pass to the end of the
   // visitors' span (sessions-sql.ts).
@@ -64,28 +70,19 @@ async function statsWithPlan(reader: StatsReader, database: string, query: Stats
     return reader.rows(sessionsSql(events, query.from, query.to, horizon, TOP, options.spillBytes));
   };
   const [overview, pages, breakdownRows, named, vitals, sessionRows] = await Promise.all([
-    overviewOf(reader, range('ts, type, visitor'), query),
-    reader.rows(`SELECT path AS key, count() AS pageviews, uniqExact(visitor) AS visitors FROM ${range('path, visitor', ` AND type = 'pageview' AND path != ''`)}
-      GROUP BY key ORDER BY pageviews DESC, key LIMIT ${TOP}`),
-    // Per combination of the other dimensions, then each combination counts toward each of its keys.
-    reader.rows(`SELECT d.1 AS dimension, d.2 AS key, sum(n) AS pageviews
-      FROM (SELECT ${COMBINED.join(', ')}, count() AS n FROM ${range(COMBINED.join(', '), ` AND type = 'pageview'`)} GROUP BY ${COMBINED.join(', ')})
-      ARRAY JOIN [${COMBINED.map((column, i) => `(${i}, ${column})`).join(', ')}] AS d
-      WHERE key != '' GROUP BY dimension, key ORDER BY dimension, pageviews DESC, key LIMIT ${TOP} BY dimension`),
-    // Custom events (with props) and errors by name in one scan; counted and ranked in JS.
-    reader.rows(`SELECT type, ifNull(name, '') AS name, props, count() AS n FROM ${range('type, name, props', ` AND type IN ('event', 'error')`)}
-      GROUP BY type, name, props`),
-    // Vital quantiles from the rollups' sketch over the values (same numbers on every path).
-    reader.rows(`SELECT name AS key, assumeNotNull(value) AS value FROM ${range('name, value', ` AND type = 'vital'`)}
-      WHERE isNotNull(value) AND isFinite(assumeNotNull(value))`),
+    overviewOf((sql) => reader.rowsWithTotals(sql), raw, rollups, starts),
+    reader.rows(statements.pages),
+    reader.rows(statements.dimensions),
+    reader.rows(statements.named),
+    reader.rows(statements.vitals),
     sessions(query.to + SESSION_LOOKAHEAD_MS).then(async (rows) =>
       num(rows.find((row) => num(row.kind) === 0)?.cut_sessions) > 0 ? sessions(query.to + VISITOR_SPAN_MS) : rows,
     ),
   ]);
   const all = sessionRows.find((row) => num(row.kind) === 0) ?? {};
   const sessionCount = num(all.sessions);
-  const combined = (column: (typeof COMBINED)[number]) =>
-    breakdownRows.filter((row) => num(row.dimension) === COMBINED.indexOf(column)).map((row) => ({ key: String(row.key), pageviews: num(row.pageviews) }));
+  const combined = (column: (typeof DIMENSIONS)[number]) =>
+    breakdownRows.filter((row) => row.dimension === column).map((row) => ({ key: String(row.key), pageviews: num(row.pageviews) }));
   const sessionPages = (kind: number): BreakdownRow[] =>
     sessionRows.filter((row) => num(row.kind) === kind).map((row) => ({ key: String(row.key), pageviews: num(row.with_key) }));
   return {
@@ -116,36 +113,9 @@ async function statsWithPlan(reader: StatsReader, database: string, query: Stats
       named.filter((row) => row.type === 'event' && row.props !== '{}').map((row) => ({ name: row.name, props: row.props, n: num(row.n) })),
     ),
     errors: countsOf(named.filter((row) => row.type === 'error')),
-    vitals: vitalRows(vitals.map((row) => ({ key: String(row.key), value: num(row.value) }))),
+    vitals: weightedVitalRows(vitals.map((row) => ({ key: String(row.key), value: num(row.value), n: num(row.n) }))),
     series: overview.series,
   };
-}
-
-/**
- * Totals and series in one scan: series points at the buckets of seriesBuckets (interval, tz), visitors
- * over all event types (as the rollups); the `WITH TOTALS` row is the whole range. Equal-width buckets
- * (minutes, hours, UTC days) are found by division, others (zoned days across DST) by a search of
- * the bucket starts.
- */
-async function overviewOf(reader: StatsReader, events: string, query: StatsQuery) {
-  const buckets = seriesBuckets(query.from, query.to, query.interval ?? chooseInterval(query.from, query.to), query.tz);
-  const starts = buckets.map((bucket) => bucket.t);
-  const width = starts.length > 1 ? starts[1]! - starts[0]! : 0;
-  const bucketIndex =
-    starts.length <= 1
-      ? '0'
-      : starts.every((t, i) => t === starts[0]! + i * width)
-        ? `intDiv(ts - ${integerLiteral(starts[0]!)}, ${integerLiteral(width)})`
-        : `arrayFirstIndex(b -> b > ts, [${starts.map(integerLiteral).join(', ')}]) - 2`;
-  const { rows, totals } = await reader.rowsWithTotals(`SELECT ${bucketIndex} AS bucket, countIf(type = 'pageview') AS pageviews,
-    uniqExact(visitor) AS visitors, countIf(type = 'event') AS events FROM ${events} GROUP BY bucket WITH TOTALS`);
-  // arrayFirstIndex is 0 past the last start: -2 then means the last bucket.
-  const byBucket = new Map(rows.map((row) => [num(row.bucket) === -2 ? starts.length - 1 : num(row.bucket), row]));
-  const series: SeriesPoint[] = buckets.map((bucket, i) => {
-    const row = byBucket.get(i);
-    return { t: new Date(bucket.t).toISOString(), pageviews: num(row?.pageviews), visitors: num(row?.visitors) };
-  });
-  return { pageviews: num(totals.pageviews), visitors: num(totals.visitors), events: num(totals.events), series };
 }
 
 /** Count per name, top 100 by count then name (byte order, as ClickHouse and DuckDB sort strings). */

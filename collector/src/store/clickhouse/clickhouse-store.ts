@@ -8,6 +8,7 @@ import type { IdHashRow, Store, StoredEvent } from '../store.js';
 import { clickHouseEventReads } from './clickhouse-event-rows.js';
 import { queryClickHouseStats, type StatsReader } from './clickhouse-stats.js';
 import { compactClosedDays } from './compaction.js';
+import { fillRollups } from './rollup-fill.js';
 import { parseClickHouseUrl, type ClickHouseTarget } from './connection-url.js';
 import { eventRowLine } from './event-row.js';
 import { Journal } from './journal.js';
@@ -112,13 +113,18 @@ export class ClickHouseStore implements Store {
   }
 
   /**
-   * Merges closed days into one part each (compaction.ts); runs every `compactIntervalMs`, one run at a
-   * time. Resolves to the number of partitions merged.
+   * Merges closed days into one part each (compaction.ts), then fills the rollups of the merged closed
+   * days that have none yet (rollup-fill.ts); runs every `compactIntervalMs`, one run at a time.
+   * Resolves to the number of partitions merged.
    */
   compact(now = Date.now()): Promise<number> {
     this.#compacting ??= (async () => {
       await this.ready();
-      return compactClosedDays((sql) => this.#select(sql), (sql) => this.#command(sql), this.target.database, now);
+      const select = (sql: string) => this.#select(sql);
+      const command = (sql: string) => this.#command(sql);
+      const merged = await compactClosedDays(select, command, this.target.database, now);
+      await fillRollups(select, command, this.target.database, now);
+      return merged;
     })().finally(() => {
       this.#compacting = undefined;
     });
