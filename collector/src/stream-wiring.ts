@@ -8,6 +8,7 @@ import { liveRoute, StreamPipeline } from './live/index.js';
 import { recoverPipeline, type RecoveryReader } from './live/recover-pipeline.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import { chooseInterval, DAY_MS, HOUR_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
+import { rollupCoverage } from './rollups/rollup-coverage.js';
 import { layeredEdgeLoader, memoizeEdgeLoader } from './rollups/layered-edge-loader.js';
 import { decodeSnapshot } from './rollups/rollup-snapshot.js';
 import { encodeInSlices, type SnapshotCapture } from './rollups/snapshot-capture.js';
@@ -19,11 +20,13 @@ import type { Stats, StatsQuery } from './stats/stats-types.js';
 import type { Store } from './store/store.js';
 
 /**
- * How far back the rollups cover stored events (WISP_ROLLUP_DAYS, default 31: the dashboard's
- * "30 days" is on the rollup path). Built once from the store, then kept in the snapshot file, so a
- * restart replays only what was stored after the snapshot. Older ranges are answered by SQL.
+ * How far back the rollups cover stored events (WISP_ROLLUP_DAYS, default 62: the dashboard's
+ * "30 days" and its previous period, the 30 days before, are on the rollup path, with a day of
+ * margin for the midnight alignment and time zones). Built once from the store, then kept in the
+ * snapshot file, so a restart replays only what was stored after the snapshot. Older ranges are
+ * answered by SQL. Hour windows are kept as long (their edges need them); halving it halves their memory.
  */
-export const DEFAULT_ROLLUP_DAYS = 31;
+export const DEFAULT_ROLLUP_DAYS = 62;
 
 /**
  * The same for a store without `eventsBetween` (ClickHouse: stats come from its SQL, the rollups only
@@ -93,8 +96,14 @@ export async function createStreamWiring(options: {
     console.error(`wisp-collector: stream ${kind} failed: ${error instanceof Error ? error.message : String(error)}`);
   };
   const visitorsOf = (visitors: readonly string[]) => visitors.map((v) => BigInt(`0x${v}`));
+  const between = store.eventsBetween?.bind(store);
+  const defaultDays = between ? DEFAULT_ROLLUP_DAYS : DEFAULT_ROLLUP_DAYS_WITHOUT_SNAPSHOTS;
+  const wantedDays = Number(env.WISP_ROLLUP_DAYS ?? defaultDays);
+  const days = Number.isFinite(wantedDays) && wantedDays > 0 ? wantedDays : defaultDays;
+  const { from, retentionMs } = rollupCoverage(clock(), days);
   pipeline = new StreamPipeline({
     clock,
+    retentionMs,
     loadVisitorEvents: async (site, visitors) => (await store.eventsOfVisitors(site, visitorsOf(visitors))).map(fromStoredEvent),
     onProcessed: ({ events, latencyMs }) => {
       processed.inc(events);
@@ -105,10 +114,6 @@ export async function createStreamWiring(options: {
 
   // Recovery: the snapshot plus what was stored after it, or windows rebuilt from `from` on; then
   // the sessions that may still grow and the recent events.
-  const between = store.eventsBetween?.bind(store);
-  const defaultDays = between ? DEFAULT_ROLLUP_DAYS : DEFAULT_ROLLUP_DAYS_WITHOUT_SNAPSHOTS;
-  const days = Number(env.WISP_ROLLUP_DAYS ?? defaultDays);
-  const from = Math.floor((clock() - (Number.isFinite(days) && days > 0 ? days : defaultDays) * DAY_MS) / DAY_MS) * DAY_MS;
   const rows = async (read: Promise<Parameters<typeof fromStoredEvent>[0][]>) => (await read).map(fromStoredEvent);
   const reader: RecoveryReader = {
     eventsSince: (sinceMs) => rows(store.eventsSince(sinceMs)),
@@ -152,17 +157,20 @@ export async function createStreamWiring(options: {
     return rollupStatsBody(query, body);
   };
 
-  // The dashboard's "30 days" and "7 days" of the busiest sites, asked once ahead: builds the cached
-  // settled merges (a day's windows merged once, then hourly from a copy) and the `from` edge's hour,
-  // so no visitor waits for them: at startup (before listening) and when a new hour starts.
+  // The dashboard's "30 days" and "7 days" of the busiest sites and their previous periods (the
+  // change shown next to each total), asked once ahead: builds the cached settled merges (a day's
+  // windows merged once, then hourly from a copy) and the `from` edges' hours, so no visitor waits
+  // for them: at startup (before listening) and when a new hour starts.
   let warmedHour = -1;
   const warm = async () => {
     const now = clock();
     warmedHour = Math.floor(now / HOUR_MS);
     for (const site of pipeline.rollups.busiestSites().slice(0, WARM_SITES)) {
       for (const days of [30, 7]) {
-        const query = { site, from: now - days * DAY_MS, to: now, bucketMs: DAY_MS };
-        if (query.from >= pipeline.rollups.coveredFrom) await stats(query);
+        for (const to of [now, now - days * DAY_MS]) {
+          const query = { site, from: to - days * DAY_MS, to, bucketMs: DAY_MS };
+          if (query.from >= pipeline.rollups.coveredFrom) await stats(query);
+        }
       }
     }
   };

@@ -7,7 +7,7 @@ import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSi
 
 export interface RollupsOptions {
   clock: Clock;
-  /** How long windows of each size are kept. Defaults: minute 48 h, hour 40 days, day 800 days. */
+  /** How long windows of each size are kept. Defaults: minute 6 h, hour 40 days, day 800 days. */
   retentionMs?: Partial<Record<WindowSizeMs, number>>;
   /**
    * Event time from which the windows hold every event (default: the clock at construction, i.e.
@@ -21,7 +21,17 @@ export interface RangeQuery extends RangeCover {
   aggregate: Aggregate;
 }
 
-const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * DAY_MS, [HOUR_MS]: 40 * DAY_MS, [DAY_MS]: 800 * DAY_MS };
+/** Default hour-window retention (the collector keeps them as long as its rollups cover). */
+export const HOUR_RETENTION_MS = 40 * DAY_MS;
+
+/**
+ * Minute windows serve the live feed (30 min), minute series (ranges up to 3 h, and their previous
+ * period) and the edges of recent ranges; older edges are hours plus raw events (cached per hour).
+ * They were kept 48 h: at 10M events a month that was ~100 MB of mostly tiny maps and sets.
+ */
+const MINUTE_RETENTION_MS = 6 * HOUR_MS;
+
+const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: MINUTE_RETENTION_MS, [HOUR_MS]: HOUR_RETENTION_MS, [DAY_MS]: 800 * DAY_MS };
 
 /**
  * Tumbling windows (1 min, 1 h, 1 day; UTC-aligned) per site, updated in place by events (by event

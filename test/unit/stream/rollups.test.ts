@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coverRange, DAY_MS, DistinctSet, HOUR_MS, MINUTE_MS, QuantileSketch, Rollups } from '../../../collector/src/rollups/index.js';
+import { rollupCoverage } from '../../../collector/src/rollups/rollup-coverage.js';
 import { Sessionizer, sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
+import { DEFAULT_ROLLUP_DAYS } from '../../../collector/src/stream-wiring.js';
 import { statsDirect, statsViaRollups, statsViaView } from './stats-helpers.js';
 
 const T0 = Date.UTC(2026, 10, 20);
@@ -147,5 +149,22 @@ describe('Rollups', () => {
     expect(rollups.window('s', MINUTE_MS, T0 + 5 * MINUTE_MS)).toBeUndefined();
     expect(rollups.window('s', HOUR_MS, T0)?.pageviews).toBe(1);
     expect(rollups.query('s', T0 - HOUR_MS, T0 + HOUR_MS).edges).toEqual([{ from: T0 - HOUR_MS, to: T0 }]);
+  });
+});
+
+describe('rollup coverage (the collector default)', () => {
+  it('"30 days" and its previous period are whole windows plus edges under an hour, at any time of day', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: DAY_MS - 1 }), (offset) => {
+        const now = T0 + offset;
+        const { from, retentionMs } = rollupCoverage(now, DEFAULT_ROLLUP_DAYS);
+        const rollups = new Rollups({ clock: () => now, coveredFrom: from, retentionMs });
+        for (const [a, b] of [[now - 30 * DAY_MS, now], [now - 60 * DAY_MS, now - 30 * DAY_MS]] as const) {
+          const { edges, windows } = rollups.query('s', a, b);
+          expect(edges.every((edge) => edge.to - edge.from < HOUR_MS)).toBe(true);
+          expect(windows.filter((w) => w.sizeMs === DAY_MS).length).toBeGreaterThanOrEqual(29);
+        }
+      }),
+    );
   });
 });
