@@ -1,11 +1,12 @@
-import type { BreakdownRow, CountRow, Stats, StatsQuery } from '../../stats/stats-types.js';
+import type { CountRow, Stats, StatsQuery } from '../../stats/stats-types.js';
 import { filterConditions } from '../../stats/stats-filters.js';
-import { SESSION_GAP_MS, withProps } from '../duckdb-stats.js';
+import { withProps } from '../duckdb-stats.js';
 import { dayOf, finalPlan, planDedup, type DedupPlan } from './dedup-plan.js';
 import { DIMENSIONS } from './rollup-fill.js';
 import { planRollups } from './rollup-plan.js';
-import { SESSION_LOOKAHEAD_MS, sessionsSql, VISITOR_SPAN_MS } from './sessions-sql.js';
+import { VISITOR_SPAN_MS } from './sessions-sql.js';
 import { integerLiteral, stringLiteral } from './sql-literal.js';
+import { sessionTotals } from './stats-sessions.js';
 import { bucketStartsOf, hourAligned, overviewOf } from './stats-overview.js';
 import { breakdownStatements } from './stats-statements.js';
 import { weightedVitalRows } from './vital-rows.js';
@@ -59,32 +60,17 @@ async function statsWithPlan(reader: StatsReader, database: string, query: Stats
   const rollups = await planRollups((sql) => reader.rows(sql), database, query.site, query.from, query.to, plan.merged, usable);
   const raw = (columns: string, extra = '') => plan.from(columns, `${rollups.rawWhere}${conditions}${extra}`);
   const statements = breakdownStatements(raw, rollups, TOP);
-  // The visitors' events from 30 min before the range to `horizon`, filtered alike (sessionsSql keeps
-  // the visitors seen in the range); sessions cut by the horizon make a second pass to the end of the
-  // visitors' span (sessions-sql.ts).
-  const sessions = async (horizon: number) => {
-    const first = query.from - SESSION_GAP_MS;
-    const events = plan.from('visitor, ts, type, path', `site = ${stringLiteral(query.site)}
-      AND day BETWEEN toDate(${stringLiteral(dayOf(first))}) AND toDate(${stringLiteral(dayOf(horizon))})
-      AND ts >= ${integerLiteral(first)} AND ts < ${integerLiteral(horizon)}${conditions}`);
-    return reader.rows(sessionsSql(events, query.from, query.to, horizon, TOP, options.spillBytes));
-  };
-  const [overview, pages, breakdownRows, named, vitals, sessionRows] = await Promise.all([
+  const [overview, pages, breakdownRows, named, vitals, sessions] = await Promise.all([
     overviewOf((sql) => reader.rowsWithTotals(sql), raw, rollups, starts),
     reader.rows(statements.pages),
     reader.rows(statements.dimensions),
     reader.rows(statements.named),
     reader.rows(statements.vitals),
-    sessions(query.to + SESSION_LOOKAHEAD_MS).then(async (rows) =>
-      num(rows.find((row) => num(row.kind) === 0)?.cut_sessions) > 0 ? sessions(query.to + VISITOR_SPAN_MS) : rows,
-    ),
+    sessionTotals((sql) => reader.rows(sql), database, query, plan, conditions, TOP, options.spillBytes),
   ]);
-  const all = sessionRows.find((row) => num(row.kind) === 0) ?? {};
-  const sessionCount = num(all.sessions);
+  const sessionCount = sessions.sessions;
   const combined = (column: (typeof DIMENSIONS)[number]) =>
     breakdownRows.filter((row) => row.dimension === column).map((row) => ({ key: String(row.key), pageviews: num(row.pageviews) }));
-  const sessionPages = (kind: number): BreakdownRow[] =>
-    sessionRows.filter((row) => num(row.kind) === kind).map((row) => ({ key: String(row.key), pageviews: num(row.with_key) }));
   return {
     site: query.site,
     from: new Date(query.from).toISOString(),
@@ -94,12 +80,12 @@ async function statsWithPlan(reader: StatsReader, database: string, query: Stats
       visitors: overview.visitors,
       sessions: sessionCount,
       events: overview.events,
-      bounceRate: sessionCount === 0 ? 0 : num(all.bounces) / sessionCount,
-      avgSessionSeconds: sessionCount === 0 ? 0 : num(all.duration_ms) / sessionCount / 1000,
+      bounceRate: sessionCount === 0 ? 0 : sessions.bounces / sessionCount,
+      avgSessionSeconds: sessionCount === 0 ? 0 : sessions.durationMs / sessionCount / 1000,
     },
     pages: pages.map((row) => ({ key: String(row.key), pageviews: num(row.pageviews), visitors: num(row.visitors) })),
-    entryPages: sessionPages(1),
-    exitPages: sessionPages(2),
+    entryPages: sessions.entryPages,
+    exitPages: sessions.exitPages,
     referrers: combined('source'),
     utmSources: combined('utm_source'),
     utmMediums: combined('utm_medium'),

@@ -9,6 +9,7 @@ import { clickHouseEventReads } from './clickhouse-event-rows.js';
 import { queryClickHouseStats, type StatsReader } from './clickhouse-stats.js';
 import { compactClosedDays } from './compaction.js';
 import { fillRollups } from './rollup-fill.js';
+import { fillSessionRollups } from './session-rollup-fill.js';
 import { parseClickHouseUrl, type ClickHouseTarget } from './connection-url.js';
 import { eventRowLine } from './event-row.js';
 import { Journal } from './journal.js';
@@ -114,7 +115,7 @@ export class ClickHouseStore implements Store {
 
   /**
    * Merges closed days into one part each (compaction.ts), then fills the rollups of the merged closed
-   * days that have none yet (rollup-fill.ts); runs every `compactIntervalMs`, one run at a time.
+   * days that have none yet (rollup-fill.ts, session-rollup-fill.ts); runs every `compactIntervalMs`, one run at a time.
    * Resolves to the number of partitions merged.
    */
   compact(now = Date.now()): Promise<number> {
@@ -124,6 +125,7 @@ export class ClickHouseStore implements Store {
       const command = (sql: string) => this.#command(sql);
       const merged = await compactClosedDays(select, command, this.target.database, now);
       await fillRollups(select, command, this.target.database, now);
+      await fillSessionRollups(select, command, this.target.database, now, this.#spillBytes);
       return merged;
     })().finally(() => {
       this.#compacting = undefined;

@@ -18,6 +18,14 @@ export const enum RollupKind {
   Named = 4,
   /** a = vital name, value = its value, n = how many times. */
   Vital = 5,
+  /** Sessions starting on the row's day (hour 0): n = sessions, n2 = bounces, value = summed duration in ms; c = neighbour parts (session-rollup-fill.ts). */
+  Sessions = 6,
+  /** a = entry page, n = sessions starting on the day that entered there. */
+  EntryPage = 7,
+  /** a = exit page, n = sessions starting on the day that left there. */
+  ExitPage = 8,
+  /** The row saying the day's session rows with this `part` and `c` are written; site ''. */
+  SessionsComplete = 9,
 }
 
 /** The breakdown columns other than pages, counted per value (kind Dimension). */
