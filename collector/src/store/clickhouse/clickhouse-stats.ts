@@ -7,7 +7,7 @@ import { planRollups } from './rollup-plan.js';
 import { VISITOR_SPAN_MS } from './sessions-sql.js';
 import { integerLiteral, stringLiteral } from './sql-literal.js';
 import { sessionTotals } from './stats-sessions.js';
-import { bucketStartsOf, hourAligned, overviewOf } from './stats-overview.js';
+import { overviewOf } from './stats-overview.js';
 import { breakdownStatements } from './stats-statements.js';
 import { weightedVitalRows } from './vital-rows.js';
 
@@ -54,14 +54,14 @@ async function statsWithPlan(reader: StatsReader, database: string, query: Stats
     AND ts >= ${integerLiteral(query.from)} AND ts < ${integerLiteral(query.to)}`;
   // filters= as the embedded store applies them, values as quoted literals.
   const conditions = filterConditions(query.filters ?? [], stringLiteral, rangeWhere, table).map((condition) => ` AND ${condition}`).join('');
-  // Unfiltered answers read the closed hours from the rollups (filters need the rows).
-  const starts = bucketStartsOf(query);
-  const usable = (query.filters ?? []).length === 0 && hourAligned(starts, query.from);
+  // Unfiltered answers read the closed hours' counts from the rollups (filters need the rows).
+  const usable = (query.filters ?? []).length === 0;
   const rollups = await planRollups((sql) => reader.rows(sql), database, query.site, query.from, query.to, plan.merged, usable);
   const raw = (columns: string, extra = '') => plan.from(columns, `${rollups.rawWhere}${conditions}${extra}`);
-  const statements = breakdownStatements(raw, rollups, TOP);
+  const whole = (columns: string, extra = '') => plan.from(columns, `${rangeWhere}${conditions}${extra}`);
+  const statements = breakdownStatements(raw, whole, rollups, TOP);
   const [overview, pages, breakdownRows, named, vitals, sessions] = await Promise.all([
-    overviewOf((sql) => reader.rowsWithTotals(sql), raw, rollups, starts),
+    overviewOf((sql) => reader.rowsWithTotals(sql), whole, query),
     reader.rows(statements.pages),
     reader.rows(statements.dimensions),
     reader.rows(statements.named),

@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 export interface RollupPlan {
   /** Condition on `events` (site, days, ts) for the part of the range the rollups do not cover. */
   readonly rawWhere: string;
-  /** FROM text of the rollup rows of `kind` inside the covered hours (with `hour_start`, epoch ms), or null when none are used. */
+  /** FROM text of the rollup rows of `kind` inside the covered hours, or null when none are used. */
   rows(kind: RollupKind, columns: string): string | null;
 }
 
@@ -20,8 +20,8 @@ export interface RollupPlan {
  * Uses the rollups for the whole UTC hours of [from, to) on days whose merged part (from the answer's
  * dedup plan, so its validation covers them too) has complete rollups; the rest (sub-hour edges, today,
  * days not merged or not filled yet) is read raw. A rollup row belongs to one part, so rows inserted
- * after the plan can never be in it. Without rollups (`usable` false: filtered queries, series buckets
- * that do not start on whole hours) the raw condition is the whole range.
+ * after the plan can never be in it. Without rollups (`usable` false: filtered queries) the raw
+ * condition is the whole range.
  */
 export async function planRollups(
   select: Select, database: string, site: string, from: number, to: number, merged: readonly MergedPart[], usable: boolean,
@@ -41,7 +41,7 @@ export async function planRollups(
   const partNames = rolled.map((part) => stringLiteral(part.name)).join(', ');
   return {
     rawWhere: rawCondition(site, from, to, spans),
-    rows: (kind, columns) => `(SELECT ${columns}, (toInt64(toUInt32(day)) * 24 + hour) * ${HOUR_MS} AS hour_start FROM ${database}.rollups FINAL
+    rows: (kind, columns) => `(SELECT ${columns} FROM ${database}.rollups FINAL
       WHERE part IN (${partNames}) AND site = ${stringLiteral(site)} AND kind = ${kind} AND (${hourIndex.join(' OR ')}))`,
   };
 }

@@ -14,11 +14,11 @@ import type { ServerFeatures } from './server-features.js';
  * read without FINAL (dedup-plan.ts). Tables created before that are partitioned by month: they work
  * the same, with only closed months read without FINAL.
  *
- * `rollups` holds per-hour summaries of closed days, each row filed under the merged `events` part it
+ * `rollups` holds per-hour counts and per-day session summaries of closed days, each row filed under the merged `events` part it
  * was computed from (rollup-fill.ts); stats read them instead of the raw rows (rollup-plan.ts). A
  * ReplacingMergeTree, so two collectors filling the same part at once leave one copy of each row (reads
  * use FINAL; the table is small). `kind` says what a row holds (RollupKind in rollup-fill.ts); a, b, c
- * are its keys, `n`/`n2` its counts and `visitors` an exact visitor set (`uniqExactState`).
+ * are its keys, `n`/`n2` its counts (no visitor sets: distinct visitors are always counted from raw rows).
  *
  * `salts` holds the daily visitor salts shared by all collectors (see salt-sync.ts); one partition per
  * day so yesterday-but-one can be dropped for good.
@@ -61,8 +61,7 @@ export function schemaStatements(database: string, features: ServerFeatures): st
       c String,
       value Float64,
       n UInt64,
-      n2 UInt64,
-      visitors AggregateFunction(uniqExact, UInt64)
+      n2 UInt64
     ) ENGINE = ReplacingMergeTree
     PARTITION BY day
     ORDER BY (part, site, kind, day, hour, a, b, c, value)`,

@@ -2,15 +2,15 @@ import { DIMENSIONS, RollupKind } from './rollup-fill.js';
 import type { RollupPlan } from './rollup-plan.js';
 import { integerLiteral } from './sql-literal.js';
 
-/** FROM text of the raw rows (deduplicated) of the range not covered by rollups: `columns` where `extra`. */
+/** FROM text of raw rows (deduplicated): `columns` where `extra` (`raw`: the range not covered by rollups; `whole`: all of it). */
 export type RawRows = (columns: string, extra?: string) => string;
 
 /**
- * The breakdown statements of the stats answer, each one scan of the raw rows plus, when the plan has
- * them, the rollup rows of the covered hours (UNION ALL, then summed; visitor sets as uniqExact states,
- * merged, so distinct counts stay exact across the two). Same definitions as duckdb-stats.ts.
+ * The breakdown statements of the stats answer, each one scan of the raw rows plus, for the counts, the
+ * rollup rows of the covered hours when the plan has them (UNION ALL, then summed). Pages need distinct
+ * visitors per path and read raw rows only (see RollupKind). Same definitions as duckdb-stats.ts.
  */
-export function breakdownStatements(raw: RawRows, rollups: RollupPlan, top: number) {
+export function breakdownStatements(raw: RawRows, whole: RawRows, rollups: RollupPlan, top: number) {
   // `names` of the raw select, taken from the rollup rows as `columns` (ClickHouse unions by position).
   const union = (kind: RollupKind, columns: string, names: string, rawSelect: string) => {
     const rows = rollups.rows(kind, columns);
@@ -18,11 +18,9 @@ export function breakdownStatements(raw: RawRows, rollups: RollupPlan, top: numb
   };
   const limit = integerLiteral(top);
   return {
-    /** key, pageviews, visitors (with a pageview of the path). */
-    pages: `SELECT key, sum(pv) AS pageviews, uniqExactMerge(vs) AS visitors FROM (${union(
-      RollupKind.Page, 'a AS key, n AS pv, visitors AS vs', 'key, pv, vs',
-      `SELECT path AS key, count() AS pv, uniqExactState(visitor) AS vs FROM ${raw('path, visitor', ` AND type = 'pageview' AND path != ''`)} GROUP BY key`,
-    )}) GROUP BY key ORDER BY pageviews DESC, key LIMIT ${limit}`,
+    /** key, pageviews, visitors (with a pageview of the path), from the raw rows of the whole range. */
+    pages: `SELECT path AS key, count() AS pageviews, uniqExact(visitor) AS visitors FROM ${whole('path, visitor', ` AND type = 'pageview' AND path != ''`)}
+      GROUP BY key ORDER BY pageviews DESC, key LIMIT ${limit}`,
     /** dimension (column name), key, pageviews: per combination of the dimensions first, then per value. */
     dimensions: `SELECT dimension, key, sum(n) AS pageviews FROM (${union(
       RollupKind.Dimension, 'a AS dimension, b AS key, n', 'dimension, key, n',
