@@ -8,7 +8,7 @@ import { ClickHouseStore } from '../../collector/src/store/clickhouse/clickhouse
 import { queryClickHouseStats, type StatsReader } from '../../collector/src/store/clickhouse/clickhouse-stats.js';
 import { eventRowLine } from '../../collector/src/store/clickhouse/event-row.js';
 import type { StoredEvent } from '../../collector/src/store/store.js';
-import type { StatsQuery } from '../../collector/src/stats/stats-types.js';
+import type { Stats, StatsQuery } from '../../collector/src/stats/stats-types.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 import { corpus, MINUTE, T0 } from './clickhouse-corpus.js';
 
@@ -102,6 +102,39 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse dedup under concurrent inser
       }
     } finally {
       await store.close();
+    }
+  });
+
+  it('counts an event once when two collectors stored it (retry moved to the other collector), raw and rolled up', async () => {
+    const database = 'wisp_two_collectors';
+    const open = () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'wisp-chrace-'));
+      dirs.push(dataDir);
+      return ClickHouseStore.open({ dataDir, url: `${server.url}/${database}`, insertIntervalMs: 50 });
+    };
+    const [first, second] = [await open(), await open()];
+    try {
+      const events = corpus();
+      const query: StatsQuery = { site: 'example.com', from: T0 - 60 * MINUTE, to: T0 + 6 * 60 * MINUTE, bucketMs: 60 * MINUTE };
+      await first.append(events);
+      const expected = await first.stats(query);
+      // The second collector got the SDK's retry of a third of them: later arrival, skew corrected by
+      // another request's latency, so the rows differ but (site, day, id_hash) is the same.
+      await second.append(events.filter((_, i) => i % 3 === 0).map((event) => ({ ...event, ts: event.ts + 7, receivedAt: event.receivedAt + 90_000 })));
+      await second.stats(query); // shipped
+      expect(Number(await sql(server.url, `SELECT count() FROM ${database}.events`))).toBeGreaterThan(events.length);
+      // Counted once; which copy is kept decides the event's ts to 7 ms, hence the session durations.
+      const sameCounts = (actual: Stats) => {
+        expect(actual.totals.avgSessionSeconds).toBeCloseTo(expected.totals.avgSessionSeconds, 1);
+        expect({ ...actual, totals: { ...actual.totals, avgSessionSeconds: 0 } }).toEqual({ ...expected, totals: { ...expected.totals, avgSessionSeconds: 0 } });
+      };
+      sameCounts(await second.stats(query)); // two insert parts: FINAL
+      await second.compact(T0 + 2 * DAY); // merged into one part, then rolled up
+      expect(await sql(server.url, `SELECT count() FROM ${database}.events`)).toBe(String(events.length));
+      sameCounts(await first.stats(query));
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 });
