@@ -11,15 +11,21 @@ export function visitorFingerprint(visitor: string): number {
 
 /**
  * Distinct count of visitor hashes, mergeable by union (so distinct visitors over any set of
- * windows are counted once). Members are 32-bit fingerprints of the hash strings (about 6-8 bytes
- * each, no string kept alive). Two visitors share a fingerprint with probability 2^-32 per pair, so
- * the count can only be low, by n / 2^33 expected: 0.001% at 100,000 and 0.012% at 1,000,000
- * visitors (far inside the 1% allowed for sketches). Most sets are tiny (a page in a minute), so they
- * start as a short array.
+ * windows are counted once). Members are 32-bit fingerprints of the hash strings (no string kept
+ * alive). Two visitors share a fingerprint with probability 2^-32 per pair, so the count can only
+ * be low, by n / 2^33 expected: 0.001% at 100,000 and 0.012% at 1,000,000 visitors (far inside the
+ * 1% allowed for sketches). Three forms: a short array while small (most sets: a page in a minute),
+ * then a hash table, and, once its window is settled, a sorted run in an array shared by all the
+ * window's sets (`pack`: 4 bytes a member, no per-set table or typed array). A packed set that
+ * still gets a member (a late event) turns back into a hash table.
  */
 export class DistinctSet {
   private small: number[] | null = [];
   private large: Fingerprint32Set | null = null;
+  /** Packed form: sorted members in packed[packedFrom, packedTo), never written after packing. */
+  private packed: Uint32Array | null = null;
+  private packedFrom = 0;
+  private packedTo = 0;
 
   add(visitor: string): void {
     this.addFingerprint(visitorFingerprint(visitor));
@@ -27,6 +33,10 @@ export class DistinctSet {
 
   /** Adds a precomputed `visitorFingerprint(visitor)` (hash once, add to many windows). */
   addFingerprint(fp: number): void {
+    if (this.packed) {
+      if (this.has(fp)) return;
+      this.toTable();
+    }
     if (this.large) {
       this.large.add(fp);
       return;
@@ -37,23 +47,19 @@ export class DistinctSet {
       small.push(fp);
       return;
     }
-    this.large = new Fingerprint32Set(64);
-    for (const member of small) this.large.add(member);
-    this.large.add(fp);
-    this.small = null;
+    this.toTable();
+    this.large!.add(fp);
   }
 
   merge(other: DistinctSet): void {
-    if (!other.large) {
-      for (const fp of other.small!) this.addFingerprint(fp);
-      return;
-    }
-    if (!this.large) {
-      this.large = new Fingerprint32Set(64);
-      for (const fp of this.small!) this.large.add(fp);
-      this.small = null;
-    }
-    this.large.addAll(other.large);
+    if (other.large) {
+      this.toTable();
+      this.large!.addAll(other.large);
+    } else if (other.packed) {
+      if (this.size + other.size > SMALL_LIMIT) this.toTable();
+      this.large?.reserve(this.large.size + other.size);
+      for (let i = other.packedFrom; i < other.packedTo; i++) this.addFingerprint(other.packed[i]!);
+    } else for (const fp of other.small!) this.addFingerprint(fp);
   }
 
   /** A set holding these fingerprints (snapshot restore). */
@@ -70,40 +76,92 @@ export class DistinctSet {
     return set;
   }
 
+  /**
+   * Moves every set's members into one shared array, each set a sorted run of it (a settled
+   * window's sets: they rarely change again). Content is unchanged; sets already packed are rewritten too.
+   */
+  static pack(sets: DistinctSet[]): void {
+    let total = 0;
+    for (const set of sets) total += set.size;
+    const shared = new Uint32Array(total);
+    let offset = 0;
+    for (const set of sets) {
+      const from = offset;
+      set.forEach((fp) => (shared[offset++] = fp));
+      shared.subarray(from, offset).sort();
+      set.small = null;
+      set.large = null;
+      set.packed = shared;
+      set.packedFrom = from;
+      set.packedTo = offset;
+    }
+  }
+
+  get isPacked(): boolean {
+    return this.packed !== null;
+  }
+
   /** An independent copy. */
   clone(): DistinctSet {
     const copy = new DistinctSet();
     copy.small = this.small && [...this.small];
     copy.large = this.large && this.large.clone();
+    // The packed array is never written, so the copy may share it.
+    copy.packed = this.packed;
+    copy.packedFrom = this.packedFrom;
+    copy.packedTo = this.packedTo;
     return copy;
   }
 
   /** The members (snapshots). */
   toArray(): Uint32Array {
+    if (this.packed) return this.packed.slice(this.packedFrom, this.packedTo);
     return this.large ? this.large.toArray() : Uint32Array.from(this.small!);
   }
 
   forEach(fn: (fp: number) => void): void {
-    if (this.large) this.large.forEach(fn);
+    if (this.packed) for (let i = this.packedFrom; i < this.packedTo; i++) fn(this.packed[i]!);
+    else if (this.large) this.large.forEach(fn);
     else this.small!.forEach(fn);
   }
 
   has(fp: number): boolean {
-    return this.large ? this.large.has(fp) : this.small!.includes(fp);
+    if (this.large) return this.large.has(fp);
+    if (!this.packed) return this.small!.includes(fp);
+    let lo = this.packedFrom;
+    let hi = this.packedTo - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.packed[mid]!;
+      if (at === fp) return true;
+      if (at < fp) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   /** |this ∪ other| without building the union (other is usually the small one). */
   unionSize(other: DistinctSet): number {
     let extra = 0;
-    const count = (fp: number) => {
+    other.forEach((fp) => {
       if (!this.has(fp)) extra++;
-    };
-    if (other.large) other.large.forEach(count);
-    else other.small!.forEach(count);
+    });
     return this.size + extra;
   }
 
   get size(): number {
+    if (this.packed) return this.packedTo - this.packedFrom;
     return this.large ? this.large.size : this.small!.length;
+  }
+
+  /** Into the hash-table form (from the small or the packed one). */
+  private toTable(): void {
+    if (this.large) return;
+    const table = new Fingerprint32Set(64);
+    table.reserve(this.size + 1);
+    this.forEach((fp) => table.add(fp));
+    this.large = table;
+    this.small = null;
+    this.packed = null;
   }
 }

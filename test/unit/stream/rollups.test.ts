@@ -45,6 +45,33 @@ describe('DistinctSet', () => {
     ['a', 'b', 'a'].forEach((v) => tiny.add(v));
     expect(tiny.size).toBe(2);
   });
+
+  it('packed sets (a settled window) hold the same members, unpack on a new one, and merge either way (property)', () => {
+    const members = fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 80 });
+    fc.assert(
+      fc.property(fc.array(members, { minLength: 1, maxLength: 5 }), members, fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 5 }), (lists, other, later) => {
+        const sets = lists.map((list) => DistinctSet.of(list));
+        DistinctSet.pack(sets);
+        const sorted = (set: DistinctSet) => [...set.toArray()].sort((a, b) => a - b);
+        lists.forEach((list, i) => {
+          const set = sets[i]!;
+          expect(set.isPacked).toBe(true);
+          expect(sorted(set)).toEqual([...new Set(list)].sort((a, b) => a - b));
+          for (let fp = 1; fp <= 300; fp += 7) expect(set.has(fp)).toBe(list.includes(fp));
+        });
+        const into = DistinctSet.of(other);
+        into.merge(sets[0]!);
+        expect(sorted(into)).toEqual([...new Set([...other, ...lists[0]!])].sort((a, b) => a - b));
+        const packed = sets[sets.length - 1]!;
+        packed.merge(DistinctSet.of(other));
+        for (const fp of later) packed.addFingerprint(fp);
+        expect(sorted(packed)).toEqual([...new Set([...lists[lists.length - 1]!, ...other, ...later])].sort((a, b) => a - b));
+        // Its neighbours in the shared array are untouched.
+        lists.slice(0, -1).forEach((list, i) => expect(sorted(sets[i]!)).toEqual([...new Set(list)].sort((a, b) => a - b)));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('coverRange', () => {
@@ -116,6 +143,8 @@ describe('Rollups', () => {
             const batch = order.slice(i, i + 5);
             rollups.addEvents(batch);
             rollups.applySessionChanges(sessionizer.ingest(batch).changes);
+            // Settled windows get packed halfway: later (shuffled) events land in packed sets too.
+            if (i === 5 * Math.floor(order.length / 10)) rollups.prune();
           }
           const sessions = sessionsFromEvents(events);
           const from = T0 + a;
