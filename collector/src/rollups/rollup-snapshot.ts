@@ -4,7 +4,8 @@ import { ByteReader } from './byte-io.js';
 import { DistinctSet } from './distinct-set.js';
 import { QuantileSketch } from './quantile-sketch.js';
 import { SMALL_SET, SNAPSHOT_MAGIC as MAGIC, SNAPSHOT_VERSION, SnapshotEncoder } from './snapshot-encoder.js';
-import type { WindowSizeMs } from './window-sizes.js';
+import { packWindow } from './pack-window.js';
+import { MINUTE_MS, type WindowSizeMs } from './window-sizes.js';
 
 export interface SnapshotWindow {
   site: string;
@@ -84,6 +85,9 @@ export function decodeSnapshot(bytes: Buffer): RollupSnapshot & { windows: Snaps
       for (let b = reader.u32(); b > 0; b--) buckets.push([reader.f64(), reader.f64()]);
       window.vitals.set(name, QuantileSketch.fromState(relativeAccuracy, { zeros, buckets }));
     }
+    // Settled windows packed one by one as they are read (see packWindow), so a restart never holds
+    // every window's hash tables at once (the process would keep that peak as RSS).
+    if (sizeMs !== MINUTE_MS && start + sizeMs <= header.takenAt) packWindow(window);
     windows.push({ site, sizeMs, start, window });
   }
   if (reader.offset !== bytes.length) throw new Error('rollup snapshot has trailing bytes');

@@ -55,8 +55,6 @@ export class Rollups {
   private lastPrune = -Infinity;
   private readonly views: RollupViews;
   private lastWindow: Partial<Record<WindowSizeMs, { site: string; start: number; window: Aggregate }>> = {};
-  /** Windows whose distinct sets were packed (see packWindow). */
-  private packed = new WeakSet<Aggregate>();
   /** Called before a window changes while a snapshot is being captured (copy-on-write). */
   private beforeChange: ((window: Aggregate) => void) | null = null;
 
@@ -221,10 +219,8 @@ export class Rollups {
       for (const [size, windows] of bySize) {
         for (const [start, window] of windows) {
           if (start < floors[size]) windows.delete(start);
-          else if (size !== MINUTE_MS && start + size <= now - PACK_AFTER_MS && !this.packed.has(window)) {
-            packWindow(window);
-            this.packed.add(window);
-          }
+          // Packed again after a late event unpacked a set of it.
+          else if (size !== MINUTE_MS && start + size <= now - PACK_AFTER_MS && !window.visitors.isPacked) packWindow(window);
         }
       }
     }
