@@ -30,14 +30,19 @@ export interface DedupPlan {
   unchanged(): Promise<boolean>;
 }
 
-/** Plans reads of `database.events` for days in [fromMs, toMs]; falls back to FINAL everywhere if `system.parts` is not readable. */
-export async function planDedup(select: Select, database: string, fromMs: number, toMs: number): Promise<DedupPlan> {
+/**
+ * Plans reads of `database.events` for days in [fromMs, toMs]; falls back to FINAL everywhere if
+ * `system.parts` is not readable. Only closed days (before `now`'s UTC day) are read plainly: today's
+ * partition takes an insert every second per collector, so a merged part seen there would rarely survive
+ * the answer's validation, and every answer would be computed twice.
+ */
+export async function planDedup(select: Select, database: string, fromMs: number, toMs: number, now = Date.now()): Promise<DedupPlan> {
   const table = `${database}.events`;
   const first = dayOf(fromMs);
   const last = dayOf(toMs);
   let merged: MergedPart[];
   try {
-    merged = await mergedParts(select, database, first, last);
+    merged = (await mergedParts(select, database, first, last)).filter((part) => part.lastDay < dayOf(now));
   } catch {
     merged = [];
   }
