@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Stats, StatsQuery } from '../../stats/stats-types.js';
@@ -13,6 +11,7 @@ import { fillSessionRollups } from './session-rollup-fill.js';
 import { parseClickHouseUrl, type ClickHouseTarget } from './connection-url.js';
 import { eventRowLine } from './event-row.js';
 import { Journal } from './journal.js';
+import { readSegmentIdHashes } from './segment-id-hashes.js';
 import { schemaStatements } from './schema.js';
 import { isMissingSchema, isServerError, isUnparsableInput } from './server-error.js';
 import { featuresOf, type ServerFeatures } from './server-features.js';
@@ -265,21 +264,4 @@ export class ClickHouseStore implements Store {
   async #command(sql: string): Promise<void> {
     await this.client.command({ query: sql });
   }
-}
-
-async function readSegmentIdHashes(path: string, sinceMs: number): Promise<IdHashRow[]> {
-  const rows: IdHashRow[] = [];
-  try {
-    // Line by line: after a long outage the journal can hold a lot.
-    for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
-      if (line === '') continue;
-      const row = JSON.parse(line) as { id_hash: string; received_at: number };
-      if (row.received_at >= sinceMs) rows.push({ idHash: BigInt(row.id_hash), receivedAt: row.received_at });
-    }
-  } catch (error) {
-    // Inserted and deleted meanwhile: ClickHouse has these rows, the scan reads them there.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return rows;
 }
