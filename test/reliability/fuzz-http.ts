@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -10,11 +9,11 @@ import { jsonBody, mutate, mutation, queryString, wireBatch } from './fuzz-input
 /** The site whose good events are sent between fuzz inputs and must be counted exactly. */
 export const CANARY_SITE = 'canary.test';
 
-/** Resident set size of a process, bytes (Linux /proc). */
-export function rssBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match![1]) * 1024;
-}
+/** One request as sent, to be sent again by `replay` (same bytes, same headers). */
+export type SentRequest =
+  | { via: 'fetch'; what: string; path: string; init: RequestInit }
+  | { via: 'get'; what: string; path: string; headers: Record<string, string> }
+  | { via: 'raw'; what: string; method: string; path: string; headers: Record<string, string>; body?: Uint8Array };
 
 export interface FuzzTally {
   inputs: number;
@@ -29,6 +28,9 @@ export interface FuzzTally {
  */
 export class HttpFuzzer {
   readonly tally: FuzzTally = { inputs: 0, byStatus: {}, canaryEvents: 0, fiveHundreds: [] };
+  /** Requests sent while `recording` is on (fuzz inputs only, not the canaries). */
+  recorded: SentRequest[] = [];
+  recording = false;
   private readonly canary: TestEvent[] = [];
 
   constructor(
@@ -38,6 +40,7 @@ export class HttpFuzzer {
 
   /** One request; records the status and throws on 5xx or a dead process. */
   async send(what: string, path: string, init: RequestInit): Promise<number> {
+    if (this.recording) this.recorded.push({ via: 'fetch', what, path, init });
     const response = await fetch(`${this.collector.url}${path}`, init);
     await response.arrayBuffer();
     await this.record(what, response.status);
@@ -46,6 +49,7 @@ export class HttpFuzzer {
 
   /** A request node's fetch refuses to make (odd methods, bad Host headers) over node:http. */
   rawSend(what: string, method: string, path: string, headers: Record<string, string>, body?: Uint8Array): Promise<number> {
+    if (this.recording) this.recorded.push({ via: 'raw', what, method, path, headers, body });
     const { hostname, port } = new URL(this.collector.url);
     return new Promise<number>((resolve, reject) => {
       const req = httpRequest({ host: hostname, port, method, path, headers, setHost: !('host' in headers) }, (res) => {
@@ -59,6 +63,25 @@ export class HttpFuzzer {
       });
       req.end(body);
     });
+  }
+
+  /** A GET whose answer may stream forever (SSE): the connection is dropped once the status is known. */
+  async get(what: string, path: string, headers: Record<string, string>): Promise<number> {
+    if (this.recording) this.recorded.push({ via: 'get', what, path, headers });
+    const abort = new AbortController();
+    const response = await fetch(`${this.collector.url}${path}`, { headers, signal: abort.signal });
+    abort.abort();
+    await this.record(what, response.status);
+    return response.status;
+  }
+
+  /** Sends recorded requests again, in order, with the same checks (5xx, crash, canaries). */
+  async replay(requests: readonly SentRequest[]): Promise<void> {
+    for (const r of requests) {
+      if (r.via === 'fetch') await this.send(r.what, r.path, r.init);
+      else if (r.via === 'get') await this.get(r.what, r.path, r.headers);
+      else await this.rawSend(r.what, r.method, r.path, r.headers, r.body);
+    }
   }
 
   async record(what: string, status: number): Promise<void> {
@@ -123,12 +146,7 @@ export async function fuzzQueries(fuzzer: HttpFuzzer, numRuns: number): Promise<
   await fc.assert(
     fc.asyncProperty(fc.constantFrom('/api/stats', '/api/live'), queryString, fc.constantFrom('good', 'wrong', 'none'), async (path, query, auth) => {
       const headers: Record<string, string> = auth === 'none' ? {} : { authorization: `Bearer ${auth === 'good' ? fuzzer.collector.token : 'x'}` };
-      // SSE answers stream forever: abort once the status is known.
-      const abort = new AbortController();
-      const response = await fetch(`${fuzzer.collector.url}${path}?${query}`, { headers, signal: abort.signal });
-      const status = response.status;
-      abort.abort();
-      await fuzzer.record(`GET ${path}?${query}`, status);
+      const status = await fuzzer.get(`GET ${path}?${query}`, `${path}?${query}`, headers);
       return status < 500;
     }),
     { numRuns },
