@@ -1,7 +1,12 @@
 /** Little-endian writer into a growing buffer (snapshot encoding). */
 export class ByteWriter {
-  private buffer = Buffer.allocUnsafe(1 << 16);
+  private buffer: Buffer;
   length = 0;
+
+  /** `initialBytes`: room to start with (a snapshot chunk sizes it once instead of doubling up to it). */
+  constructor(initialBytes = 1 << 16) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
 
   u32(value: number): void {
     this.ensure(4);

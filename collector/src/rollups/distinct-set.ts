@@ -113,7 +113,12 @@ export class DistinctSet {
     return copy;
   }
 
-  /** The members (snapshots). */
+  /** The members, as a view of the packed array when packed (read it at once, never write it): snapshots. */
+  members(): Uint32Array {
+    return this.packed ? this.packed.subarray(this.packedFrom, this.packedTo) : this.toArray();
+  }
+
+  /** The members (a copy). */
   toArray(): Uint32Array {
     if (this.packed) return this.packed.slice(this.packedFrom, this.packedTo);
     return this.large ? this.large.toArray() : Uint32Array.from(this.small!);

@@ -24,7 +24,7 @@ export type SnapshotHeader = Omit<RollupSnapshot, 'windows'>;
 export class SnapshotEncoder {
   private readonly strings = new Map<string, number>();
   private readonly chunks: Buffer[] = [];
-  private body = new ByteWriter();
+  private body = new ByteWriter(CHUNK_BYTES + (CHUNK_BYTES >> 1));
   private windowCount = 0;
 
   constructor(private readonly header: SnapshotHeader) {}
@@ -97,7 +97,7 @@ export class SnapshotEncoder {
     this.body.u32(distinct.size);
     if (distinct.size <= SMALL_SET) distinct.forEach((fp) => this.body.u32(fp));
     else {
-      const members = distinct.toArray();
+      const members = distinct.members();
       this.body.bytes(new Uint8Array(members.buffer, members.byteOffset, members.byteLength));
     }
   }
@@ -106,6 +106,6 @@ export class SnapshotEncoder {
   private cut(): void {
     if (this.body.length === 0) return;
     this.chunks.push(Buffer.from(this.body.result()));
-    this.body = new ByteWriter();
+    this.body = new ByteWriter(CHUNK_BYTES + (CHUNK_BYTES >> 1));
   }
 }
