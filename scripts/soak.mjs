@@ -38,7 +38,7 @@ function runSuite(label, command, commandArgs, env) {
     maxBuffer: 64 * 2 ** 20,
   });
   const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').trim());
-  const figures = lines.filter((line) => /^(beacon decoder fuzz|http fuzz|http fuzz replay|exactly once|after outage|outage|tracked before navigation):/.test(line));
+  const figures = lines.filter((line) => /^(beacon decoder fuzz|http fuzz|http fuzz replay|http fuzz handles|exactly once|after outage|outage|tracked before navigation):/.test(line));
   // The navigation case pins a known SDK bug (test.fail): say so next to its figures.
   for (let i = 0; i < figures.length; i++) if (figures[i].startsWith('tracked before navigation')) figures[i] = `known SDK bug, expected to fail: ${figures[i]}`;
   const failures = lines.filter((line) => /^(FAIL|Counterexample:|Error: Property failed)/.test(line)).slice(0, 6);

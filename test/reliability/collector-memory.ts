@@ -21,6 +21,10 @@ export interface MemorySample {
   store: number;
   /** Late events waiting for session reconciliation (`wisp_stream_queue_depth`): a backlog, not a byte count. */
   lateQueue: number;
+  /** Connected /api/live streams (`wisp_live_connections`). */
+  liveStreams: number;
+  /** libuv handles in use: sockets, timers, servers (`wisp_nodejs_active_handles_total`). */
+  handles: number;
 }
 
 const PROBE_LINE = /^wisp-memory-probe (\{.*\})$/gm;
@@ -46,6 +50,8 @@ export async function sampleMemory(collector: CollectorProcess): Promise<MemoryS
     external: usage.external,
     store: gauge('wisp_store_memory_bytes'),
     lateQueue: gauge('wisp_stream_queue_depth'),
+    liveStreams: gauge('wisp_live_connections'),
+    handles: gauge('wisp_nodejs_active_handles_total'),
   };
 }
 
@@ -55,11 +61,11 @@ export function rssBytes(pid: number): number {
   return Number(match![1]) * 1024;
 }
 
-/** `RSS 134 MB, heap 40/52 MB, external 3 MB, store 12 MB, late queue 0` */
+/** `RSS 134 MB, heap 40/52 MB, external 3 MB, store 12 MB, late queue 0, handles 9` */
 export function formatMemory(sample: MemorySample): string {
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
   return (
     `RSS ${mb(sample.rss)} MB, heap ${mb(sample.heapUsed)}/${mb(sample.heapTotal)} MB, external ${mb(sample.external)} MB, ` +
-    `store ${mb(sample.store)} MB, late queue ${sample.lateQueue}`
+    `store ${mb(sample.store)} MB, late queue ${sample.lateQueue}, live streams ${sample.liveStreams}, handles ${sample.handles}`
   );
 }

@@ -30,6 +30,8 @@ const inLanes = (fuzz: (fuzzer: HttpFuzzer, numRuns: number) => Promise<void>, t
 const replayHeapGrowthMax = (requests: number) => Math.max(512 * 1024, 128 * requests);
 /** Largest growth of RSS (after GC) over that replay: allocators may keep a little more, not per request. */
 const REPLAY_RSS_GROWTH_MAX = 24 * 2 ** 20;
+/** Sockets the fuzzer itself may keep open (keep-alive pools of fetch and node:http per lane, the canary). */
+const clientSocketsMax = 4 * lanes + 4;
 /** Live heap the exploring rounds may add per event they got accepted (rollup keys of random pages; ~2 KB measured). */
 const HEAP_PER_ACCEPTED_EVENT_MAX = 8 * 1024;
 
@@ -39,13 +41,18 @@ const samples: { label: string; memory: MemorySample; rssBeforeGc: number }[] = 
 async function sampleSettled(label: string): Promise<MemorySample> {
   const rssBeforeGc = rssBytes(collector.process.pid!);
   const deadline = Date.now() + timeout;
+  const started = Date.now();
   let memory = await sampleMemory(collector);
+  const backlog = memory.lateQueue;
   while (memory.lateQueue > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     memory = await sampleMemory(collector);
   }
   samples.push({ label, memory, rssBeforeGc });
-  console.log(`http fuzz memory ${label} (${fuzzer.tally.inputs} inputs): RSS before GC ${wholeMb(rssBeforeGc)} MB; after GC ${formatMemory(memory)}`);
+  console.log(
+    `http fuzz memory ${label} (${fuzzer.tally.inputs} inputs): RSS before GC ${wholeMb(rssBeforeGc)} MB` +
+      `; late-event backlog ${backlog}, drained in ${((Date.now() - started) / 1000).toFixed(0)} s; after GC ${formatMemory(memory)}`,
+  );
   return memory;
 }
 
@@ -85,6 +92,19 @@ test('replaying the last two rounds twice leaves memory flat', { timeout: timeou
   expect(recorded.length).toBeGreaterThan(runs(2750) / rounds / 2);
   expect(end.heapUsed - warm.heapUsed).toBeLessThan(replayHeapGrowthMax(recorded.length));
   expect(end.rss - warm.rss).toBeLessThan(REPLAY_RSS_GROWTH_MAX);
+});
+
+test('no live stream or connection left behind', async () => {
+  const start = samples[0]!.memory;
+  let end = await sampleMemory(collector);
+  // Sockets of aborted SSE requests close asynchronously: give them a moment.
+  for (let i = 0; i < 20 && (end.liveStreams > 0 || end.handles > start.handles + clientSocketsMax); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    end = await sampleMemory(collector);
+  }
+  console.log(`http fuzz handles: ${start.handles} at start, ${end.handles} at the end; live streams ${end.liveStreams}`);
+  expect(end.liveStreams).toBe(0);
+  expect(end.handles).toBeLessThanOrEqual(start.handles + clientSocketsMax);
 });
 
 test('after the fuzzing: alive, healthy, every good event counted exactly once, heap growth explained', async () => {

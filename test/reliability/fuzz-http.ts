@@ -13,7 +13,7 @@ export const CANARY_SITE = 'canary.test';
 export type SentRequest =
   | { via: 'fetch'; what: string; path: string; init: RequestInit }
   | { via: 'get'; what: string; path: string; headers: Record<string, string> }
-  | { via: 'raw'; what: string; method: string; path: string; headers: Record<string, string>; body?: Uint8Array };
+  | { via: 'raw'; what: string; method: string; path: string; headers: Record<string, string>; body?: Uint8Array; chunked: boolean };
 
 export interface FuzzTally {
   inputs: number;
@@ -47,21 +47,44 @@ export class HttpFuzzer {
     return response.status;
   }
 
-  /** A request node's fetch refuses to make (odd methods, bad Host headers) over node:http. */
-  rawSend(what: string, method: string, path: string, headers: Record<string, string>, body?: Uint8Array): Promise<number> {
-    if (this.recording) this.recorded.push({ via: 'raw', what, method, path, headers, body });
+  /**
+   * A request node's fetch refuses to make (odd methods, bad Host headers) over node:http. A body
+   * sent `chunked` goes out in 64 KB writes without a Content-Length (the collector cannot refuse
+   * it up front and must stop reading at its cap).
+   */
+  rawSend(what: string, method: string, path: string, headers: Record<string, string>, body?: Uint8Array, chunked = false): Promise<number> {
+    if (this.recording) this.recorded.push({ via: 'raw', what, method, path, headers, body, chunked });
     const { hostname, port } = new URL(this.collector.url);
     return new Promise<number>((resolve, reject) => {
+      // An early answer (413) can come before the write error of the rest of the body: count once.
+      let settled = false;
+      const finish = (status: number, recorded = true) => {
+        if (settled) return;
+        settled = true;
+        if (recorded) this.record(what, status).then(() => resolve(status), reject);
+        else resolve(status);
+      };
       const req = httpRequest({ host: hostname, port, method, path, headers, setHost: !('host' in headers) }, (res) => {
         res.resume();
-        res.on('end', () => this.record(what, res.statusCode ?? 0).then(() => resolve(res.statusCode ?? 0), reject));
+        res.on('end', () => finish(res.statusCode ?? 0));
       });
       req.on('error', (error) => {
+        const code = (error as NodeJS.ErrnoException).code ?? '';
         // node:http itself may refuse a request (a malformed header): then it never left; say so.
-        if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_')) resolve(-1);
-        else reject(error);
+        if (code.startsWith('ERR_')) finish(-1, false);
+        // A large body the server refuses or never reads (413, a GET's body, a method node's parser
+        // rejects) is cut off by closing the connection, and TCP then resets it before the answer
+        // can be read (plain node:http does the same to an unread chunked GET body): counted as -1.
+        else if (body && body.length >= RESET_BODY_BYTES && /^(EPIPE|ECONNRESET)$/.test(code)) finish(-1);
+        else if (!settled) {
+          settled = true;
+          reject(new Error(`${what}: ${code} ${(error as Error).message}`));
+        }
       });
-      req.end(body);
+      if (chunked && body) {
+        for (let at = 0; at < body.length; at += 65_536) req.write(body.subarray(at, at + 65_536));
+        req.end();
+      } else req.end(body);
     });
   }
 
@@ -80,7 +103,7 @@ export class HttpFuzzer {
     for (const r of requests) {
       if (r.via === 'fetch') await this.send(r.what, r.path, r.init);
       else if (r.via === 'get') await this.get(r.what, r.path, r.headers);
-      else await this.rawSend(r.what, r.method, r.path, r.headers, r.body);
+      else await this.rawSend(r.what, r.method, r.path, r.headers, r.body, r.chunked);
     }
   }
 
@@ -156,15 +179,32 @@ export async function fuzzQueries(fuzzer: HttpFuzzer, numRuns: number): Promise<
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', 'TRACK', 'PROPFIND', 'FOO'];
 const PATHS = ['/', '/api/e', '/api/events', '/api/stats', '/api/live', '/metrics', '/healthz', '/sdk/', '/sdk/wisp.min.js', '/sdk/..%2f..%2fpackage.json', '/%', '//x', '/?token=x'];
 
-/** Odd methods, paths and Host headers over raw node:http (fetch would refuse to send them). */
+/** The collector's request body cap (collector/src/ingest/limits.ts, contract: 1 MiB). */
+const LIMIT_BODY_BYTES = 1024 * 1024;
+/** Bodies from this size may be answered by a reset (see rawSend). */
+const RESET_BODY_BYTES = 64 * 1024;
+/** Body sizes around the cap; one in three requests carries one (none, small, just over, far over). */
+const bodySize = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 100, LIMIT_BODY_BYTES, LIMIT_BODY_BYTES + 1, 3 * LIMIT_BODY_BYTES) },
+);
+
+/** Odd methods, paths, Host headers and bodies around the size cap over raw node:http (fetch would refuse to send some). */
 export async function fuzzRawRequests(fuzzer: HttpFuzzer, numRuns: number): Promise<void> {
   await fc.assert(
     fc.asyncProperty(
-      fc.constantFrom(...METHODS),
-      fc.oneof(fc.constantFrom(...PATHS), fc.string({ maxLength: 30 }).map((s) => `/${encodeURI(s)}`)),
+      // Any method on any path, or a POST to an ingest route (where the body cap answers 413).
+      fc.oneof(
+        fc.tuple(fc.constantFrom(...METHODS), fc.oneof(fc.constantFrom(...PATHS), fc.string({ maxLength: 30 }).map((s) => `/${encodeURI(s)}`))),
+        fc.tuple(fc.constant('POST'), fc.constantFrom('/api/e', '/api/events')),
+      ),
       fc.option(fc.constantFrom('', 'a b', 'x:y:z', '[::1', 'example.com:99999', '%', 'example.com:8080', '..', 'localhost', '127.0.0.1:1', 'a.b.c.d.e'), { nil: undefined }),
-      async (method, path, host) => {
-        const status = await fuzzer.rawSend(`${method} ${path} host=${JSON.stringify(host)}`, method, path, host === undefined ? chromeHeaders : { ...chromeHeaders, host });
+      bodySize,
+      fc.boolean(),
+      async ([method, path], host, size, chunked) => {
+        const headers = host === undefined ? chromeHeaders : { ...chromeHeaders, host };
+        const body = size === undefined ? undefined : new Uint8Array(size).fill(0x7b);
+        const status = await fuzzer.rawSend(`${method} ${path} host=${JSON.stringify(host)} body=${size}${chunked ? ' chunked' : ''}`, method, path, headers, body, chunked);
         return status < 500;
       },
     ),
