@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { METHODS as PARSED_METHODS, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { encodeBeacon } from 'wisp/beacon';
@@ -49,12 +49,16 @@ export class HttpFuzzer {
 
   /**
    * A request node's fetch refuses to make (odd methods, bad Host headers) over node:http. A body
-   * sent `chunked` goes out in 64 KB writes without a Content-Length (the collector cannot refuse
-   * it up front and must stop reading at its cap).
+   * goes out framed by a Content-Length, or `chunked` in 64 KB writes (then the collector cannot
+   * refuse it up front and must stop reading at its cap).
    */
   rawSend(what: string, method: string, path: string, headers: Record<string, string>, body?: Uint8Array, chunked = false): Promise<number> {
     if (this.recording) this.recorded.push({ via: 'raw', what, method, path, headers, body, chunked });
     const { hostname, port } = new URL(this.collector.url);
+    const framing = body === undefined ? {} : chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(body.length) };
+    // node's parser itself refuses unknown methods and may refuse odd Host headers (400, connection
+    // closed): a large body still on its way then gets the connection reset before the 400 is read.
+    const parserMayRefuse = !PARSED_METHODS.includes(method) || 'host' in headers;
     return new Promise<number>((resolve, reject) => {
       // An early answer (413) can come before the write error of the rest of the body: count once.
       let settled = false;
@@ -64,7 +68,8 @@ export class HttpFuzzer {
         if (recorded) this.record(what, status).then(() => resolve(status), reject);
         else resolve(status);
       };
-      const req = httpRequest({ host: hostname, port, method, path, headers, setHost: !('host' in headers) }, (res) => {
+      const options = { host: hostname, port, method, path, headers: { ...headers, ...framing }, setHost: !('host' in headers) };
+      const req = httpRequest(options, (res) => {
         res.resume();
         res.on('end', () => finish(res.statusCode ?? 0));
       });
@@ -72,10 +77,7 @@ export class HttpFuzzer {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         // node:http itself may refuse a request (a malformed header): then it never left; say so.
         if (code.startsWith('ERR_')) finish(-1, false);
-        // A large body the server refuses or never reads (413, a GET's body, a method node's parser
-        // rejects) is cut off by closing the connection, and TCP then resets it before the answer
-        // can be read (plain node:http does the same to an unread chunked GET body): counted as -1.
-        else if (body && body.length >= RESET_BODY_BYTES && /^(EPIPE|ECONNRESET)$/.test(code)) finish(-1);
+        else if (parserMayRefuse && body && body.length >= RESET_BODY_BYTES && /^(EPIPE|ECONNRESET)$/.test(code)) finish(-1);
         else if (!settled) {
           settled = true;
           reject(new Error(`${what}: ${code} ${(error as Error).message}`));
@@ -181,7 +183,7 @@ const PATHS = ['/', '/api/e', '/api/events', '/api/stats', '/api/live', '/metric
 
 /** The collector's request body cap (collector/src/ingest/limits.ts, contract: 1 MiB). */
 const LIMIT_BODY_BYTES = 1024 * 1024;
-/** Bodies from this size may be answered by a reset (see rawSend). */
+/** Bodies from this size may be answered by a reset when node's parser refuses the request (see rawSend). */
 const RESET_BODY_BYTES = 64 * 1024;
 /** Body sizes around the cap; one in three requests carries one (none, small, just over, far over). */
 const bodySize = fc.oneof(
