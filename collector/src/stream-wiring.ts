@@ -9,6 +9,8 @@ import { recoverPipeline, type RecoveryReader } from './live/recover-pipeline.js
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import { chooseInterval, DAY_MS, HOUR_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
 import { rollupCoverage } from './rollups/rollup-coverage.js';
+import type { RawEventReader } from './rollups/store-edge-loader.js';
+import { boundedEdgeReads, EdgeTooLargeError } from './rollups/bounded-edge-reads.js';
 import { layeredEdgeLoader, memoizeEdgeLoader } from './rollups/layered-edge-loader.js';
 import { decodeSnapshot } from './rollups/rollup-snapshot.js';
 import { encodeInSlices, type SnapshotCapture } from './rollups/snapshot-capture.js';
@@ -33,6 +35,12 @@ export const DEFAULT_ROLLUP_DAYS = 62;
  * feed the live view and alerts, whose spike rule looks a week back), rebuilt in one read at start.
  */
 export const DEFAULT_ROLLUP_DAYS_WITHOUT_SNAPSHOTS = 8;
+
+/**
+ * Events a stats request may hold for one raw edge read from the store (WISP_STATS_MAX_EDGE_EVENTS);
+ * over it the request is answered by SQL (`boundedEdgeReads`). ~300 MB of event objects at most.
+ */
+export const DEFAULT_MAX_EDGE_EVENTS = 300_000;
 
 /** Sites whose dashboard ranges are computed ahead (see `warm`). */
 const WARM_SITES = 3;
@@ -140,21 +148,39 @@ export async function createStreamWiring(options: {
     return chunks;
   };
 
+  const rawReads: RawEventReader = {
+    eventsInRange: (site, a, b) => rows(store.eventsInRange(site, a, b)),
+    eventsOfEdgeVisitors: store.eventsOfEdgeVisitors && ((site, edge, read) => rows(store.eventsOfEdgeVisitors!(site, edge, read))),
+  };
+  const countEdge = store.countEventsOfEdgeVisitors?.bind(store);
+  const maxEdgeEvents = Number(env.WISP_STATS_MAX_EDGE_EVENTS ?? DEFAULT_MAX_EDGE_EVENTS);
   const loadEdge = layeredEdgeLoader({
     rollups: pipeline.rollups,
     memory: (site, a, b) => pipeline.memoryEdge(site, a, b),
-    store: storeEdgeLoader({
-      eventsInRange: (site, a, b) => rows(store.eventsInRange(site, a, b)),
-      eventsOfEdgeVisitors: store.eventsOfEdgeVisitors && ((site, edge, read) => rows(store.eventsOfEdgeVisitors!(site, edge, read))),
-    }),
+    store: storeEdgeLoader(
+      rawReads.eventsOfEdgeVisitors && countEdge
+        ? boundedEdgeReads({ eventsInRange: rawReads.eventsInRange, eventsOfEdgeVisitors: rawReads.eventsOfEdgeVisitors, countEventsOfEdgeVisitors: countEdge }, maxEdgeEvents)
+        : rawReads,
+    ),
+  });
+  const sqlFallbacks = new Counter({
+    name: 'wisp_stats_sql_fallbacks_total',
+    help: 'Stats requests on the rollup path answered by SQL because a raw edge was over WISP_STATS_MAX_EDGE_EVENTS',
+    registers,
   });
   const rollupsAnswer = config.store !== 'clickhouse';
   const stats = async (query: StatsQuery): Promise<Stats> => {
     if (!rollupsAnswer || (query.filters?.length ?? 0) > 0 || query.from < pipeline.rollups.coveredFrom) return store.stats(query);
-    const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, memoizeEdgeLoader(loadEdge), {
-      interval: query.interval ?? chooseInterval(query.from, query.to), tz: query.tz, limit: 100,
-    });
-    return rollupStatsBody(query, body);
+    try {
+      const body = await rangeStats(pipeline.rollups, query.site, query.from, query.to, memoizeEdgeLoader(loadEdge), {
+        interval: query.interval ?? chooseInterval(query.from, query.to), tz: query.tz, limit: 100,
+      });
+      return rollupStatsBody(query, body);
+    } catch (error) {
+      if (!(error instanceof EdgeTooLargeError)) throw error;
+      sqlFallbacks.inc();
+      return store.stats(query);
+    }
   };
 
   // The dashboard's "30 days" and "7 days" of the busiest sites and their previous periods (the

@@ -49,15 +49,26 @@ export function eventsOfVisitors(connection: DuckDBConnection, site: string, vis
   return selectEvents(connection, `site = $1 AND visitor IN (${list})`, [site]);
 }
 
+const EDGE_VISITORS_WHERE =
+  'site = $1 AND ts >= $4::BIGINT AND ts < $5::BIGINT AND visitor IN (SELECT visitor FROM events WHERE site = $1 AND ts >= $2::BIGINT AND ts < $3::BIGINT)';
+
+function edgeVisitorsParams(site: string, edge: { from: number; to: number }, read: { from: number; to: number }): (string | bigint)[] {
+  const ms = (t: number) => BigInt(Math.floor(t));
+  return [site, ms(edge.from), BigInt(Math.ceil(edge.to)), ms(read.from), BigInt(Math.ceil(read.to))];
+}
+
 export function eventsOfEdgeVisitors(
   connection: DuckDBConnection, site: string, edge: { from: number; to: number }, read: { from: number; to: number },
 ): Promise<StoredEvent[]> {
-  const ms = (t: number) => BigInt(Math.floor(t));
-  return selectEvents(
-    connection,
-    'site = $1 AND ts >= $4::BIGINT AND ts < $5::BIGINT AND visitor IN (SELECT visitor FROM events WHERE site = $1 AND ts >= $2::BIGINT AND ts < $3::BIGINT)',
-    [site, ms(edge.from), BigInt(Math.ceil(edge.to)), ms(read.from), BigInt(Math.ceil(read.to))],
-  );
+  return selectEvents(connection, EDGE_VISITORS_WHERE, edgeVisitorsParams(site, edge, read));
+}
+
+/** How many rows `eventsOfEdgeVisitors` would return, counted inside DuckDB (nothing materialized here). */
+export async function countEventsOfEdgeVisitors(
+  connection: DuckDBConnection, site: string, edge: { from: number; to: number }, read: { from: number; to: number },
+): Promise<number> {
+  const result = await connection.runAndReadAll(`SELECT count(*) FROM events WHERE ${EDGE_VISITORS_WHERE}`, edgeVisitorsParams(site, edge, read));
+  return Number(result.getRows()[0]![0] as bigint);
 }
 
 export function eventsSince(connection: DuckDBConnection, sinceMs: number): Promise<StoredEvent[]> {

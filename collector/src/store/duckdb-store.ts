@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Stats, StatsQuery } from '../stats/stats-types.js';
-import { eventsBetween, eventsInRange, eventsOfEdgeVisitors, eventsOfVisitors, eventsSince } from './duckdb-event-rows.js';
+import { countEventsOfEdgeVisitors, eventsBetween, eventsInRange, eventsOfEdgeVisitors, eventsOfVisitors, eventsSince } from './duckdb-event-rows.js';
 import { JournalLoader, type LoadReport } from './duckdb-journal-loader.js';
 import { GROUP_END, journalText } from './duckdb-journal-lines.js';
 import { migrate } from './duckdb-migrations.js';
@@ -133,6 +133,10 @@ export class DuckDBStore implements Store {
 
   eventsOfEdgeVisitors(site: string, edge: { from: number; to: number }, read: { from: number; to: number }): Promise<StoredEvent[]> {
     return this.#read((reader) => eventsOfEdgeVisitors(reader, site, edge, read));
+  }
+
+  countEventsOfEdgeVisitors(site: string, edge: { from: number; to: number }, read: { from: number; to: number }): Promise<number> {
+    return this.#read((reader) => countEventsOfEdgeVisitors(reader, site, edge, read));
   }
 
   eventsBetween(by: 'ts' | 'receivedAt', from: number, to: number): Promise<StoredEvent[]> {

@@ -74,6 +74,8 @@ export interface Store {
    * events around it). Optional: without it edges read every event around them.
    */
   eventsOfEdgeVisitors?(site: string, edge: { from: number; to: number }, read: { from: number; to: number }): Promise<StoredEvent[]>;
+  /** The number of rows `eventsOfEdgeVisitors` would return (a stats request checks it before holding them). */
+  countEventsOfEdgeVisitors?(site: string, edge: { from: number; to: number }, read: { from: number; to: number }): Promise<number>;
   /** The `GET /api/stats` body for a site and range. */
   stats(query: StatsQuery): Promise<Stats>;
   /** Bytes the store's engine holds in this process (DuckDB's buffer manager), for `/metrics`. */
