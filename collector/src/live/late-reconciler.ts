@@ -15,13 +15,17 @@ export interface LateReconcilerOptions {
 }
 
 /**
- * Session changes of events older than the watermark, computed against the store in the background,
- * one batch after another. Until applied, a batch's events are in the windows but their sessions'
- * changes are not: `pendingEvents` lists them (a snapshot carries them), and a batch leaves the list
- * in the same step that applies its changes.
+ * Session changes of events older than the watermark, computed against the store in the background.
+ * Batches queued while one is being applied are taken together: one store read per site for all of
+ * them (a read per batch, one after another, fell behind a steady flow of late events and held every
+ * queued batch meanwhile). Applying them together gives the same sessions: the change from "stored
+ * without these late events" to "stored" is the sum of the changes batch by batch. Until applied, a
+ * batch's events are in the windows but their sessions' changes are not: `pendingEvents` lists them
+ * (a snapshot carries them), and they leave the list in the step that applies their changes.
  */
 export class LateReconciler {
-  private chain: Promise<void> = Promise.resolve();
+  private queued: StreamEvent[][] = [];
+  private running: Promise<void> | undefined;
   /** Late events (by `site \0 id`) queued, whose session changes are not applied yet. */
   private readonly pending = new Map<string, StreamEvent>();
 
@@ -37,33 +41,49 @@ export class LateReconciler {
 
   /** Resolves when every queued batch has been applied (or failed). */
   idle(): Promise<void> {
-    return this.chain;
+    return this.running ?? Promise.resolve();
   }
 
   enqueue(late: StreamEvent[]): void {
-    const { sessionizer, rollups } = this.options;
-    const mine = new Set(late.map(idKey));
     for (const event of late) this.pending.set(idKey(event), event);
-    this.chain = this.chain
-      .then(async () => {
-        const load = this.options.loadVisitorEvents;
-        if (!load) {
-          rollups.applySessionChanges(diffSessions([], sessionsFromEvents(late, sessionizer.gapMs)));
-          return;
-        }
-        for (const [site, ofSite] of groupBy(late, (e) => e.site)) {
-          const stored = await load(site, [...new Set(ofSite.map((e) => e.visitor))]);
-          // Late events queued behind this one are stored but not yet applied: leave them out.
-          const applied = stored.filter((e) => !this.pending.has(idKey(e)) || mine.has(idKey(e)));
-          rollups.applySessionChanges(sessionizer.reconcile(applied, ofSite));
-          for (const event of ofSite) this.pending.delete(idKey(event));
-        }
-        this.options.onApplied(new Set(late.map((e) => e.site)));
-      })
-      .catch((error: unknown) => this.options.onError?.(error))
-      .finally(() => {
+    this.queued.push(late);
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queued.length > 0) {
+      const batches = this.queued;
+      this.queued = [];
+      const late = [...new Map(batches.flat().map((event) => [idKey(event), event])).values()];
+      const mine = new Set(late.map(idKey));
+      try {
+        await this.apply(batches, late, mine);
+      } catch (error) {
+        this.options.onError?.(error);
+      } finally {
         for (const key of mine) this.pending.delete(key);
-      });
+      }
+    }
+  }
+
+  private async apply(batches: StreamEvent[][], late: StreamEvent[], mine: Set<string>): Promise<void> {
+    const { sessionizer, rollups } = this.options;
+    const load = this.options.loadVisitorEvents;
+    if (!load) {
+      // Without the store each batch opens sessions of its own, as it did when it came alone.
+      for (const batch of batches) rollups.applySessionChanges(diffSessions([], sessionsFromEvents(batch, sessionizer.gapMs)));
+      return;
+    }
+    for (const [site, ofSite] of groupBy(late, (e) => e.site)) {
+      const stored = await load(site, [...new Set(ofSite.map((e) => e.visitor))]);
+      // Late events queued after these were taken are stored but not yet applied: leave them out.
+      const applied = stored.filter((e) => !this.pending.has(idKey(e)) || mine.has(idKey(e)));
+      rollups.applySessionChanges(sessionizer.reconcile(applied, ofSite));
+      for (const event of ofSite) this.pending.delete(idKey(event));
+    }
+    this.options.onApplied(new Set(late.map((e) => e.site)));
   }
 }
 
