@@ -12,7 +12,8 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const NOW = Date.now();
 // Hours back: older than what RecentEvents holds, so the unaligned edges are read from the store.
-const T0 = Math.floor(NOW / HOUR) * HOUR - 6 * HOUR;
+// The corpus spans under 7.7 h from T0, so it ends at least 20 min before now (never in the future).
+const T0 = Math.floor(NOW / HOUR) * HOUR - 8 * HOUR;
 const RANGES: Record<string, string | number>[] = [
   { from: T0 + 17 * MIN + 3000, to: T0 + 4 * HOUR + 41 * MIN + 500 },
   { from: T0 + 95 * MIN + 1, to: T0 + 150 * MIN - 1, interval: 'minute' },
