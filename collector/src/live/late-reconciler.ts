@@ -28,6 +28,9 @@ export class LateReconciler {
   private running: Promise<void> | undefined;
   /** Late events (by `site \0 id`) queued, whose session changes are not applied yet. */
   private readonly pending = new Map<string, StreamEvent>();
+  /** Visitors (`site \0 visitor`) whose stored events are being read, and their events processed meanwhile. */
+  private watching: Set<string> | undefined;
+  private processedMeanwhile: StreamEvent[] = [];
 
   constructor(private readonly options: LateReconcilerOptions) {}
 
@@ -47,9 +50,24 @@ export class LateReconciler {
   enqueue(late: StreamEvent[]): void {
     for (const event of late) this.pending.set(idKey(event), event);
     this.queued.push(late);
-    this.running ??= this.drain().finally(() => {
-      this.running = undefined;
-    });
+    // Started after the caller's step (a microtask later), as the store read must see this step's events.
+    this.running ??= Promise.resolve()
+      .then(() => this.drain())
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  /**
+   * Every group the sessionizer took (the pipeline calls this right after `ingest`). A store read for
+   * some visitors can miss their events processed while it runs, yet the sessionizer has them: they
+   * are added to what the read returned, or the reconciliation would reset those visitors to a state
+   * without them (a session lost).
+   */
+  noteProcessed(events: readonly StreamEvent[]): void {
+    const watching = this.watching;
+    if (!watching) return;
+    for (const event of events) if (watching.has(visitorKey(event.site, event.visitor))) this.processedMeanwhile.push(event);
   }
 
   private async drain(): Promise<void> {
@@ -77,14 +95,28 @@ export class LateReconciler {
       return;
     }
     for (const [site, ofSite] of groupBy(late, (e) => e.site)) {
-      const stored = await load(site, [...new Set(ofSite.map((e) => e.visitor))]);
+      const visitors = [...new Set(ofSite.map((e) => e.visitor))];
+      this.watching = new Set(visitors.map((visitor) => visitorKey(site, visitor)));
+      let read: StreamEvent[];
+      try {
+        read = await load(site, visitors);
+      } finally {
+        this.watching = undefined;
+      }
+      const stored = new Map(read.map((e) => [idKey(e), e]));
+      for (const event of this.processedMeanwhile) if (!stored.has(idKey(event))) stored.set(idKey(event), event);
+      this.processedMeanwhile = [];
       // Late events queued after these were taken are stored but not yet applied: leave them out.
-      const applied = stored.filter((e) => !this.pending.has(idKey(e)) || mine.has(idKey(e)));
+      const applied = [...stored.values()].filter((e) => !this.pending.has(idKey(e)) || mine.has(idKey(e)));
       rollups.applySessionChanges(sessionizer.reconcile(applied, ofSite));
       for (const event of ofSite) this.pending.delete(idKey(event));
     }
     this.options.onApplied(new Set(late.map((e) => e.site)));
   }
+}
+
+function visitorKey(site: string, visitor: string): string {
+  return `${site}\u0000${visitor}`;
 }
 
 function idKey(event: StreamEvent): string {

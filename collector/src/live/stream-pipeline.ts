@@ -93,6 +93,7 @@ export class StreamPipeline {
     this.recentEvents.add(events);
     this.receipts.add(events);
     const result = this.sessionizer.ingest(events);
+    this.late.noteProcessed(events);
     this.rollups.applySessionChanges(result.changes);
     if (result.late.length > 0) this.late.enqueue(result.late);
     this.hub.notify(new Set(events.map((e) => e.site)));
