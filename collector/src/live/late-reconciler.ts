@@ -62,7 +62,7 @@ export class LateReconciler {
    * Every group the sessionizer took (the pipeline calls this right after `ingest`). A store read for
    * some visitors can miss their events processed while it runs, yet the sessionizer has them: they
    * are added to what the read returned, or the reconciliation would reset those visitors to a state
-   * without them (a session lost).
+   * without them (their session counted again by the next event).
    */
   noteProcessed(events: readonly StreamEvent[]): void {
     const watching = this.watching;
@@ -98,14 +98,16 @@ export class LateReconciler {
       const visitors = [...new Set(ofSite.map((e) => e.visitor))];
       this.watching = new Set(visitors.map((visitor) => visitorKey(site, visitor)));
       let read: StreamEvent[];
+      let meanwhile: StreamEvent[];
       try {
         read = await load(site, visitors);
       } finally {
+        meanwhile = this.processedMeanwhile;
         this.watching = undefined;
+        this.processedMeanwhile = [];
       }
       const stored = new Map(read.map((e) => [idKey(e), e]));
-      for (const event of this.processedMeanwhile) if (!stored.has(idKey(event))) stored.set(idKey(event), event);
-      this.processedMeanwhile = [];
+      for (const event of meanwhile) if (!stored.has(idKey(event))) stored.set(idKey(event), event);
       // Late events queued after these were taken are stored but not yet applied: leave them out.
       const applied = [...stored.values()].filter((e) => !this.pending.has(idKey(e)) || mine.has(idKey(e)));
       rollups.applySessionChanges(sessionizer.reconcile(applied, ofSite));
