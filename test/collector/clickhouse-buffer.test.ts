@@ -1,6 +1,5 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { Journal } from '../../collector/src/store/clickhouse/journal.js';
 import { Shipper } from '../../collector/src/store/clickhouse/shipper.js';
 import { isUnparsableInput } from '../../collector/src/store/clickhouse/server-error.js';
 import { StoreFullError } from '../../collector/src/store/clickhouse/store-full-error.js';
+import { tempDir as tempDirIn } from '../support/temp-dir.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 
 // The ClickHouse store's local buffer against a real server: acknowledged lines survive an outage and
@@ -15,7 +15,6 @@ import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from
 describe.skipIf(!clickHouseInstalled())('ClickHouse buffer (journal + shipper)', () => {
   let server: ClickHouseServer;
   let client: ClickHouseClient;
-  const dirs: string[] = [];
 
   beforeAll(async () => {
     server = await startClickHouse();
@@ -25,14 +24,9 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse buffer (journal + shipper)',
   afterAll(async () => {
     await client?.close();
     await server?.dispose();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  function tempDir(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'wisp-journal-'));
-    dirs.push(dir);
-    return dir;
-  }
+  const tempDir = () => tempDirIn('wisp-journal-');
 
   async function insert(body: Readable): Promise<void> {
     const result = await client.exec({ query: 'INSERT INTO rows FORMAT JSONEachRow', values: body });

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +6,7 @@ import { queryClickHouseStats, type StatsReader } from '../../collector/src/stor
 import { eventRowLine } from '../../collector/src/store/clickhouse/event-row.js';
 import type { StoredEvent } from '../../collector/src/store/store.js';
 import type { Stats, StatsQuery } from '../../collector/src/stats/stats-types.js';
+import { tempDir } from '../support/temp-dir.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 import { corpus, MINUTE, T0 } from './clickhouse-corpus.js';
 
@@ -38,7 +36,6 @@ function readerWithInsertAfterPlan(client: ClickHouseClient, database: string, b
 describe.skipIf(!clickHouseInstalled())('ClickHouse dedup under concurrent inserts', () => {
   let server: ClickHouseServer;
   let client: ClickHouseClient;
-  const dirs: string[] = [];
 
   beforeAll(async () => {
     server = await startClickHouse();
@@ -47,7 +44,6 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse dedup under concurrent inser
   afterAll(async () => {
     await client?.close();
     await server?.dispose();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   // The store's shipper writes a retried batch exactly like this: the same JSONEachRow lines again.
@@ -58,8 +54,7 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse dedup under concurrent inser
 
   // A closed, compacted day: one merged part (and its rollups, where the store fills them).
   async function compactedStore(database: string) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'wisp-chrace-'));
-    dirs.push(dataDir);
+    const dataDir = tempDir('wisp-chrace-');
     const store = await ClickHouseStore.open({ dataDir, url: `${server.url}/${database}`, insertIntervalMs: 50 });
     await store.append(corpus());
     await store.stats({ site: 'example.com', from: T0, to: T0 + 1, bucketMs: 1 }); // waits for the insert
@@ -108,8 +103,7 @@ describe.skipIf(!clickHouseInstalled())('ClickHouse dedup under concurrent inser
   it('counts an event once when two collectors stored it (retry moved to the other collector), raw and rolled up', async () => {
     const database = 'wisp_two_collectors';
     const open = () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'wisp-chrace-'));
-      dirs.push(dataDir);
+      const dataDir = tempDir('wisp-chrace-');
       return ClickHouseStore.open({ dataDir, url: `${server.url}/${database}`, insertIntervalMs: 50 });
     };
     const [first, second] = [await open(), await open()];

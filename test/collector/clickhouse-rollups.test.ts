@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBStore } from '../../collector/src/store/duckdb-store.js';
 import { ClickHouseStore } from '../../collector/src/store/clickhouse/clickhouse-store.js';
@@ -10,6 +7,7 @@ import { planRollups } from '../../collector/src/store/clickhouse/rollup-plan.js
 import type { StatsQuery } from '../../collector/src/stats/stats-types.js';
 import type { Stats } from '../../collector/src/stats/stats-types.js';
 import type { StoredEvent } from '../../collector/src/store/store.js';
+import { tempDir as tempDirIn } from '../support/temp-dir.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 import { corpus, corpusEvent, MINUTE, T0 } from './clickhouse-corpus.js';
 
@@ -41,18 +39,12 @@ function expectSameStats(actual: Stats, expected: Stats): void {
 
 describe.skipIf(!clickHouseInstalled())('ClickHouse rollups of closed days', () => {
   let server: ClickHouseServer;
-  const dirs: string[] = [];
-  const tempDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wisp-chrollup-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const tempDir = () => tempDirIn('wisp-chrollup-');
   beforeAll(async () => {
     server = await startClickHouse();
   });
   afterAll(async () => {
     await server?.dispose();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   async function stores(database: string, events: StoredEvent[]) {

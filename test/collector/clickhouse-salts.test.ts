@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseStore } from '../../collector/src/store/clickhouse/clickhouse-store.js';
+import { tempDir as tempDirIn } from '../support/temp-dir.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -10,18 +10,12 @@ const NOON = Date.UTC(2026, 10, 20, 12, 0, 0);
 
 describe.skipIf(!clickHouseInstalled())('salts shared through ClickHouse', () => {
   let server: ClickHouseServer;
-  const dirs: string[] = [];
-  const tempDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wisp-chsalts-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const tempDir = () => tempDirIn('wisp-chsalts-');
   beforeAll(async () => {
     server = await startClickHouse();
   });
   afterAll(async () => {
     await server?.dispose();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('gives every collector the same salt per day, pre-creates tomorrow and drops older days once', async () => {

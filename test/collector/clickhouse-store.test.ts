@@ -1,28 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBStore } from '../../collector/src/store/duckdb-store.js';
 import { ClickHouseStore } from '../../collector/src/store/clickhouse/clickhouse-store.js';
 import type { StoredEvent } from '../../collector/src/store/store.js';
 import { corpus, corpusEvent as event, MINUTE, T0 } from './clickhouse-corpus.js';
+import { tempDir as tempDirIn } from '../support/temp-dir.js';
 import { clickHouseInstalled, sql, startClickHouse, type ClickHouseServer } from '../support/clickhouse-server.js';
 
 describe.skipIf(!clickHouseInstalled())('ClickHouse store', () => {
   let server: ClickHouseServer;
-  const dirs: string[] = [];
-  const tempDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wisp-chstore-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const tempDir = () => tempDirIn('wisp-chstore-');
 
   beforeAll(async () => {
     server = await startClickHouse();
   });
   afterAll(async () => {
     await server?.dispose();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers the same stats as the embedded store, counting re-inserted rows once', async () => {
