@@ -22,7 +22,7 @@ export function boundedEdgeReads(
   maxEvents: number,
 ): RawEventReader {
   return {
-    eventsInRange: (site, from, to) => reader.eventsInRange(site, from, to), // not used once eventsOfEdgeVisitors exists
+    eventsInRange: reader.eventsInRange, // storeEdgeLoader reads through eventsOfEdgeVisitors when it exists
     async eventsOfEdgeVisitors(site: string, edge: Span, read: Span): Promise<StreamEvent[]> {
       const count = await reader.countEventsOfEdgeVisitors(site, edge, read);
       if (count > maxEvents) throw new EdgeTooLargeError(count, maxEvents);
