@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { HandlerRequest } from './handler.js';
 import { HttpError } from './http-error.js';
 
 function digest(text: string): Buffer {
@@ -9,7 +10,7 @@ function digest(text: string): Buffer {
  * Throws 401 unless the request carries `Authorization: Bearer <token>`. Compares SHA-256 digests
  * with timingSafeEqual, so neither the token's content nor its length leaks through timing.
  */
-export function requireBearer(request: Request, token: string): void {
+export function requireBearer(request: HandlerRequest, token: string): void {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match || !timingSafeEqual(digest(match[1]!.trim()), digest(token))) {

@@ -1,3 +1,4 @@
+import type { BufferedResponse } from './buffered-response.js';
 import { HttpError } from './http-error.js';
 import { jsonResponse } from './json-response.js';
 
@@ -7,7 +8,7 @@ import { jsonResponse } from './json-response.js';
  * failure and becomes a 500 without internals (reported to `onUnexpected`, which must not log
  * request data).
  */
-export function errorResponse(error: unknown, onUnexpected: (error: unknown) => void): Response {
+export function errorResponse(error: unknown, onUnexpected: (error: unknown) => void): BufferedResponse {
   if (error instanceof HttpError) {
     return jsonResponse({ error: error.code, detail: error.detail }, error.status, error.headers);
   }

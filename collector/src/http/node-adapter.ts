@@ -1,10 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { BufferedRequest } from './buffered-request.js';
 import { BufferedResponse } from './buffered-response.js';
 import { clientIp } from './client-ip.js';
 import { errorResponse } from './error-response.js';
-import type { Handler } from './handler.js';
+import type { Handler, HandlerResponse } from './handler.js';
 import { HttpError } from './http-error.js';
+import { NodeRequest } from './node-request.js';
 
 export interface NodeAdapterOptions {
   /** Largest request body read, bytes; larger ones are drained and flagged (`oversizedBody`). */
@@ -41,34 +41,13 @@ function readBody(request: IncomingMessage, maxBodyBytes: number): Promise<Buffe
   });
 }
 
-/**
- * A `Request` from node's request line and headers. The URL is built on a fixed origin (the Host
- * header is the client's to choose and may be no valid authority); methods undici refuses (TRACE,
- * TRACK, CONNECT) and other invalid input become 4xx instead of a TypeError.
- */
-function toRequest(req: IncomingMessage, body: Buffer | undefined, signal: AbortSignal | undefined): Request {
-  const headers = new Headers();
-  try {
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (body) return new BufferedRequest(url, { method: req.method!, headers }, body as Uint8Array<ArrayBuffer>);
-    return new Request(url, { method: req.method, headers, signal });
-  } catch {
-    if (/^(TRACE|TRACK|CONNECT)$/i.test(req.method ?? '')) {
-      throw new HttpError(405, 'method_not_allowed', `${req.method} is not supported`);
-    }
-    throw new HttpError(400, 'bad_request', 'malformed request line or headers');
-  }
-}
-
-async function send(response: Response, res: ServerResponse): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, key) => (headers[key] = value));
+async function send(response: HandlerResponse, res: ServerResponse): Promise<void> {
   if (response instanceof BufferedResponse) {
-    headers['content-length'] = String(response.bodyBytes.length);
-    res.writeHead(response.status, headers);
+    res.writeHead(response.status, { ...response.headerFields, 'content-length': String(response.bodyBytes.length) });
     return void res.end(response.bodyBytes);
   }
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
   if (!response.body) {
     res.writeHead(response.status, headers);
     return void res.end();
@@ -103,11 +82,11 @@ export function nodeAdapter(handler: Handler, options: NodeAdapterOptions): Requ
     // Only GET answers can be long-lived (SSE); other requests skip the signal's cost.
     const abort = req.method === 'GET' ? new AbortController() : undefined;
     if (abort) res.on('close', () => abort.abort());
-    let response: Response;
+    let response: HandlerResponse;
     try {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const body = hasBody ? await readBody(req, options.maxBodyBytes) : undefined;
-      const request = toRequest(req, body, abort?.signal);
+      const request = new NodeRequest(req, body, abort?.signal);
       const context = { clientIp: clientIp(req, options.trustProxy), receivedAt, oversizedBody: hasBody && !body };
       response = await handler(request, context);
     } catch (error) {

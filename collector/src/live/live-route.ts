@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { HandlerRequest } from '../http/handler.js';
 import type { LiveHub } from './live-hub.js';
 
 export interface LiveRouteOptions {
@@ -12,7 +13,7 @@ export interface LiveRouteOptions {
  * `GET /api/live?site=S` as a `Request -> Response` handler: 401 without the token, 400 for a bad
  * site (`{"error", "detail"}` bodies), else the hub's event stream, detached when the request aborts.
  */
-export function liveRoute(hub: LiveHub, options: LiveRouteOptions): (request: Request) => Response {
+export function liveRoute(hub: LiveHub, options: LiveRouteOptions): (request: HandlerRequest) => Response {
   const expected = digest(options.token);
   return (request) => {
     const url = new URL(request.url);
