@@ -79,6 +79,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   for await (const rows of store.scanIdHashes(deduper.windowStart(Date.now()))) {
     for (const row of rows) deduper.add(row.idHash, row.receivedAt);
   }
+  metrics.memoryParts.push(() => ({ dedupe_index: deduper.byteLength }));
   const anonymize = createAnonymizer({
     ...sdk,
     country: deps.country,

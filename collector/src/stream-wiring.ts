@@ -6,6 +6,7 @@ import type { CollectorConfig } from './config.js';
 import { SITE_PATTERN } from './ingest/limits.js';
 import { liveRoute, StreamPipeline } from './live/index.js';
 import { recoverPipeline, type RecoveryReader } from './live/recover-pipeline.js';
+import { streamMemoryParts } from './live/stream-memory.js';
 import type { CollectorMetrics } from './metrics/collector-metrics.js';
 import { chooseInterval, DAY_MS, HOUR_MS, rangeStats, storeEdgeLoader } from './rollups/index.js';
 import { rollupCoverage } from './rollups/rollup-coverage.js';
@@ -98,6 +99,7 @@ export async function createStreamWiring(options: {
       this.set(pipeline.hub.listenerCount);
     },
   });
+  metrics.memoryParts.push(() => streamMemoryParts(pipeline));
   const onError = (kind: string) => (error: unknown) => {
     streamErrors.inc({ kind });
     metrics.errors.inc({ kind: 'stream' });

@@ -41,6 +41,13 @@ export class Deduper {
     return n;
   }
 
+  /** Bytes of the index (for metrics). */
+  get byteLength(): number {
+    let bytes = 0;
+    for (const bucket of this.buckets.values()) bytes += bucket.byteLength;
+    return bytes;
+  }
+
   /** Oldest arrival time the index must be rebuilt from. */
   windowStart(now: number): number {
     return (Math.floor(now / DAY_MS) - this.retentionDays + 1) * DAY_MS;

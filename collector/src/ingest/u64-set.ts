@@ -59,6 +59,13 @@ export class U64Set {
     return true;
   }
 
+  /** Bytes of the tables. */
+  get byteLength(): number {
+    let bytes = 0;
+    for (const shard of this.shards) bytes += shard.byteLength;
+    return bytes;
+  }
+
   private shardOf(hi: number): number {
     return this.shift === 32 ? 0 : hi >>> this.shift;
   }

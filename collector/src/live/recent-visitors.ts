@@ -20,6 +20,13 @@ export class RecentVisitors {
     }
   }
 
+  /** Visitors held, all sites (memory accounting: a Map entry and its hex string key, ~72 bytes each). */
+  get size(): number {
+    let n = 0;
+    for (const visitors of this.bySite.values()) n += visitors.size;
+    return n;
+  }
+
   /** Forgets visitors that aged out, on every site (call periodically: memory stays bounded without readers). */
   prune(now: number): void {
     for (const site of [...this.bySite.keys()]) this.count(site, now);

@@ -7,8 +7,20 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createCollectorMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'wisp_' });
+  const memoryParts: MemoryParts[] = [];
   return {
     registry,
+    /** Sources of `wisp_memory_bytes{part}`, read at every scrape (the dedupe index, the stream stages). */
+    memoryParts,
+    memoryBytes: new Gauge({
+      name: 'wisp_memory_bytes',
+      help: 'Bytes held by the collector\'s large structures, by part (typed arrays exact, Map entries and strings estimated)',
+      labelNames: ['part'] as const,
+      registers: [registry],
+      collect() {
+        for (const parts of memoryParts) for (const [part, bytes] of Object.entries(parts())) this.set({ part }, bytes);
+      },
+    }),
     ingestSeconds: new Histogram({
       name: 'wisp_ingest_duration_seconds',
       help: 'Time from request arrival to the ingest answer (includes the durable write), by route and status',
@@ -63,5 +75,8 @@ export function createCollectorMetrics() {
     }),
   };
 }
+
+/** Bytes by part name, e.g. `{ dedupe_index: 124e6 }`. */
+export type MemoryParts = () => Record<string, number>;
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

@@ -4,6 +4,9 @@ import { Fingerprint32Set } from './fingerprint32-set.js';
 /** Members kept in a plain array (no typed-array overhead) before switching to a hash table. */
 const SMALL_LIMIT = 16;
 
+/** A DistinctSet object and its fields (estimate, V8 on 64 bits). */
+const SET_OBJECT_BYTES = 64;
+
 /** 32-bit member of a DistinctSet for a visitor hash (never 0). */
 export function visitorFingerprint(visitor: string): number {
   return fingerprint53(visitor) % 4294967296 || 1;
@@ -152,6 +155,18 @@ export class DistinctSet {
       if (!this.has(fp)) extra++;
     });
     return this.size + extra;
+  }
+
+  /**
+   * Bytes held (for /metrics): the table, or the array's members (estimated at 8 bytes each plus a
+   * header), or the shared packed array once per `counted` set of arrays already counted.
+   */
+  byteLength(counted: Set<Uint32Array>): number {
+    if (this.large) return SET_OBJECT_BYTES + this.large.byteLength;
+    if (!this.packed) return SET_OBJECT_BYTES + 16 + this.small!.length * 8;
+    if (counted.has(this.packed)) return SET_OBJECT_BYTES;
+    counted.add(this.packed);
+    return SET_OBJECT_BYTES + this.packed.byteLength;
   }
 
   get size(): number {

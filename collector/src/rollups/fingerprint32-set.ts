@@ -67,6 +67,11 @@ export class Fingerprint32Set {
     return copy;
   }
 
+  /** Bytes of the table. */
+  get byteLength(): number {
+    return this.slots.byteLength;
+  }
+
   /** The members, in slot order. */
   toArray(): Uint32Array {
     const out = new Uint32Array(this.size);

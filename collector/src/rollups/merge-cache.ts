@@ -51,6 +51,11 @@ export class MergeCache<T> {
     return value;
   }
 
+  /** The cached values (memory accounting). */
+  *values(): Iterable<T> {
+    for (const entry of this.entries.values()) yield entry.value;
+  }
+
   clear(): void {
     for (const [key, entry] of this.entries) this.remove(key, entry);
   }

@@ -3,6 +3,7 @@ import { cloneAggregate, emptyAggregate, mergeInto, type Aggregate } from './agg
 import type { RangeCover, TimeRange, WindowRef } from './cover-range.js';
 import { DistinctSet } from './distinct-set.js';
 import { MergeCache } from './merge-cache.js';
+import { aggregateSetBytes } from './rollup-memory.js';
 import { DAY_MS, HOUR_MS } from './window-sizes.js';
 
 /** What the views read from `Rollups`: a range's usable non-empty windows. */
@@ -92,6 +93,14 @@ export class RollupViews {
       return union;
     });
     return { pageviews, base, extra, edges };
+  }
+
+  /** Bytes of the cached merges' and unions' distinct sets. */
+  setBytes(counted: Set<Uint32Array>): number {
+    let bytes = 0;
+    for (const merge of this.merges.values()) bytes += aggregateSetBytes(merge, counted);
+    for (const union of this.unions.values()) bytes += union.byteLength(counted);
+    return bytes;
   }
 
   clear(): void {

@@ -3,6 +3,7 @@ import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from 
 import { coverRange, type RangeCover, type WindowRef } from './cover-range.js';
 import { packWindow } from './pack-window.js';
 import { visitorFingerprint } from './distinct-set.js';
+import { aggregateSetBytes, type RollupMemory } from './rollup-memory.js';
 import { RollupViews } from './rollup-views.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
@@ -207,6 +208,14 @@ export class Rollups {
     return () => {
       if (this.beforeChange === hook) this.beforeChange = null;
     };
+  }
+
+  /** Bytes of the distinct sets by window size and of the cached merges (walks every window: for scrapes). */
+  memory(): RollupMemory {
+    const counted = new Set<Uint32Array>();
+    const bySize = { [MINUTE_MS]: 0, [HOUR_MS]: 0, [DAY_MS]: 0 };
+    for (const { sizeMs, window } of this.entries()) bySize[sizeMs] += aggregateSetBytes(window, counted);
+    return { minuteSets: bySize[MINUTE_MS], hourSets: bySize[HOUR_MS], daySets: bySize[DAY_MS], mergeSets: this.views.setBytes(counted) };
   }
 
   /** Drops windows that fell out of retention, and packs the distinct sets of settled hour and day windows. */

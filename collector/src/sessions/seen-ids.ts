@@ -2,7 +2,7 @@ import { fingerprint53 } from './fingerprint.js';
 import { FingerprintSet } from './fingerprint-set.js';
 
 /**
- * Event ids already sessionized, bucketed by event time so that memory is bounded by the events
+ * Event ids, bucketed by event time so that memory is bounded by the events
  * still inside the lateness horizon: buckets wholly before the watermark are dropped by `prune`.
  * (An id always comes with the same `ts`, so one bucket is probed per event.)
  */
@@ -17,6 +17,16 @@ export class SeenIds {
     let set = this.buckets.get(index);
     if (!set) this.buckets.set(index, (set = new FingerprintSet()));
     return set.add(fingerprint53(`${site}\u0000${id}`));
+  }
+
+  /** True when the id was recorded (and not pruned since); cheap while nothing is recorded near `ts`. */
+  has(site: string, id: string, ts: number): boolean {
+    const set = this.buckets.get(Math.floor(ts / this.bucketMs));
+    return set !== undefined && set.has(fingerprint53(`${site}\u0000${id}`));
+  }
+
+  get isEmpty(): boolean {
+    return this.buckets.size === 0;
   }
 
   /** Drops buckets that end at or before `beforeTs`. */

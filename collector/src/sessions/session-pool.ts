@@ -70,6 +70,11 @@ export class SessionPool {
     this.used--;
   }
 
+  /** Bytes of the slot arrays (typed arrays, and the visitor pointers at 8 bytes a slot). */
+  get byteLength(): number {
+    return this.capacity * (8 + 9 * 4 + 8) + this.paths.size * 64;
+  }
+
   endOf(slot: number): number {
     return this.start[slot]! + this.endOffset[slot]!;
   }
