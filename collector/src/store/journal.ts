@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
@@ -35,6 +35,14 @@ interface ActiveSegment {
 }
 
 const SEGMENT_NAME = /^(\d{12})\.jsonl$/;
+
+/**
+ * Segments are opened O_DSYNC where the platform has it: every write returns once its data (and the
+ * file size) is on disk, as a write followed by fdatasync would, but in one thread-pool round trip
+ * instead of two. With the event loop busy each round trip waits ~0.5 ms for its turn, and a group's
+ * answers wait for them.
+ */
+const SYNCED_APPEND = constants.O_DSYNC === undefined ? undefined : constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC;
 
 /**
  * A local append-only journal of text records split into segments, in front of a store (ClickHouse,
@@ -158,7 +166,7 @@ export class Journal {
       active = this.#active ?? (await this.#openSegment());
       const { bytesWritten } = await active.handle.writev(buffers);
       if (bytesWritten !== size) throw new Error(`short journal write (${bytesWritten} of ${size} bytes)`);
-      await active.handle.datasync();
+      if (SYNCED_APPEND === undefined) await active.handle.datasync();
       active.bytes += size;
       this.#bytes += size;
       for (const entry of group) entry.resolve();
@@ -184,7 +192,7 @@ export class Journal {
   async #openSegment(): Promise<ActiveSegment> {
     const seq = this.#nextSeq++;
     const path = this.#segmentPath(seq);
-    const handle = await open(path, 'a');
+    const handle = await open(path, SYNCED_APPEND ?? 'a');
     await syncDir(this.#dir);
     this.#active = { seq, path, handle, bytes: 0 };
     return this.#active;
