@@ -1,5 +1,5 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
-import { addEvent, addSession, emptyAggregate, mergeInto, type Aggregate } from './aggregate.js';
+import { addSession, addVisitorEvents, emptyAggregate, mergeInto, visitorRunEnd, type Aggregate } from './aggregate.js';
 import { coverRange, type RangeCover, type WindowRef } from './cover-range.js';
 import { packWindow } from './pack-window.js';
 import { visitorFingerprint } from './distinct-set.js';
@@ -39,6 +39,8 @@ const MINUTE_RETENTION_MS = 6 * HOUR_MS;
  * late are rare (offline queues); one unpacks just the set it touches.
  */
 const PACK_AFTER_MS = 15 * MINUTE_MS;
+
+const sameMinute = (a: StreamEvent, b: StreamEvent) => windowStart(a.ts, MINUTE_MS) === windowStart(b.ts, MINUTE_MS);
 
 const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: MINUTE_RETENTION_MS, [HOUR_MS]: HOUR_RETENTION_MS, [DAY_MS]: 800 * DAY_MS };
 
@@ -80,14 +82,20 @@ export class Rollups {
     return { [DAY_MS]: floor(DAY_MS), [HOUR_MS]: floor(HOUR_MS), [MINUTE_MS]: floor(MINUTE_MS) };
   }
 
-  /** Adds stored (deduplicated) events. */
+  /**
+   * Adds stored (deduplicated) events, a run of one visitor's events in one minute at a time (the
+   * minute's hour and day windows are the same for the whole run: windows are UTC-aligned).
+   */
   addEvents(events: Iterable<StreamEvent>): void {
     const floors = this.floors();
-    for (const event of events) {
-      const visitorFp = visitorFingerprint(event.visitor);
+    const list = Array.isArray(events) ? (events as StreamEvent[]) : [...events];
+    for (let from = 0, to = 0; from < list.length; from = to) {
+      to = visitorRunEnd(list, from, sameMinute);
+      const first = list[from]!;
+      const visitorFp = visitorFingerprint(first.visitor);
       for (const size of WINDOW_SIZES_MS) {
-        const start = windowStart(event.ts, size);
-        if (start >= floors[size]) addEvent(this.windowFor(event.site, size, start), event, visitorFp);
+        const start = windowStart(first.ts, size);
+        if (start >= floors[size]) addVisitorEvents(this.windowFor(first.site, size, start), list, from, to, visitorFp);
       }
     }
     this.maybePrune();
