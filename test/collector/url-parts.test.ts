@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { trafficSource } from '../../collector/src/ingest/traffic-source.js';
-import { hostOf, pathOf } from '../../collector/src/ingest/url-parts.js';
+import fc from 'fast-check';
+import { createTrafficSource } from '../../collector/src/ingest/traffic-source.js';
+import { hostOf, memoizedHostOf, pathOf } from '../../collector/src/ingest/url-parts.js';
 
 describe('hostOf / pathOf agree with the WHATWG parser on the parts the collector keeps', () => {
   test.each([
@@ -26,8 +27,29 @@ describe('hostOf / pathOf agree with the WHATWG parser on the parts the collecto
   });
 });
 
+test('memoizedHostOf agrees with hostOf on any sequence of URLs (property)', () => {
+  const url = fc
+    .tuple(
+      fc.constantFrom('https://', 'http://', 'HTTPS://', '//', ''),
+      fc.constantFrom('', 'user:pw@'),
+      fc.constantFrom('example.com', 'www.example.com', 'example.com.evil.test', 'EXAMPLE.com', '[2001:db8::1]', ''),
+      fc.constantFrom('', ':8080', ':80801', ':'),
+      fc.constantFrom('', '/', '/a/b', '?q=1', '#x', '.org/', '-x/', 'x'),
+    )
+    .map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(fc.array(url, { maxLength: 30 }), (urls) => {
+      const memoized = memoizedHostOf();
+      for (const u of urls) expect(memoized(u)).toBe(hostOf(u));
+    }),
+    { numRuns: 500 },
+  );
+});
+
 describe('trafficSource', () => {
   const keep = (text: string) => text;
+  const trafficSource = (siteHost: string, pageUrl: string, referrer: string, scrubText: (text: string) => string) =>
+    createTrafficSource(scrubText)(siteHost, pageUrl, referrer);
   test('referrer host is the source; own host, site id and empty referrer are direct', () => {
     expect(trafficSource('example.com', 'https://example.com/a', 'https://www.google.com/search?q=x', keep).source).toBe('google.com');
     expect(trafficSource('example.com', 'https://example.com/a', 'https://example.com/b', keep).source).toBe('');

@@ -4,7 +4,7 @@ import type { CountryLookup } from './geo.js';
 import type { Sender, ValidBatch, ValidEvent } from './ingest-types.js';
 import { createPathScrubber } from './scrubbed-paths.js';
 import { createPropsScrubber } from './scrubbed-props.js';
-import { trafficSource } from './traffic-source.js';
+import { createTrafficSource } from './traffic-source.js';
 import type { Client } from './user-agent.js';
 
 export interface AnonymizeDeps {
@@ -36,6 +36,7 @@ function withoutValue(props: ValidEvent['props']): ValidEvent['props'] {
 export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sender: Sender) => StoredEvent[] {
   const scrubbedPath = createPathScrubber(deps.scrubUrl, (text) => deps.core.xxh64(text));
   const props = createPropsScrubber(deps.scrubProps, (text) => deps.core.xxh64(text));
+  const trafficSource = createTrafficSource(deps.scrubText);
   return (batch, sender) => {
     const { site } = batch;
     const siteHost = site.toLowerCase().replace(/^www\./, '');
@@ -46,7 +47,7 @@ export function createAnonymizer(deps: AnonymizeDeps): (batch: ValidBatch, sende
     return batch.events.map((event, i): StoredEvent => {
       const isVital = event.type === 'vital';
       const value = isVital ? (event.props.value as number) : null;
-      const from = trafficSource(siteHost, event.url, event.referrer, deps.scrubText);
+      const from = trafficSource(siteHost, event.url, event.referrer);
       // Fields spelled out (no spreads): every row gets the same shape, built without temporaries.
       return {
         site,

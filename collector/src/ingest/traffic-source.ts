@@ -1,4 +1,4 @@
-import { hostOf } from './url-parts.js';
+import { memoizedHostOf } from './url-parts.js';
 
 /** Where a visit came from: the referrer's host ('' = direct) and the page URL's utm_* values. */
 export interface TrafficSource {
@@ -24,9 +24,13 @@ function utm(pageUrl: string, scrubText: (text: string) => string): Omit<Traffic
  * `siteHost` is the site id lower-cased without `www.` (computed once per batch).
  * `scrubText` cleans utm values (a campaign name can carry an email address).
  */
-export function trafficSource(siteHost: string, pageUrl: string, referrer: string, scrubText: (text: string) => string): TrafficSource {
-  const from = referrer ? hostOf(referrer) : '';
-  const direct = from === '' || from === siteHost || from === hostOf(pageUrl);
-  const campaign = utm(pageUrl, scrubText);
-  return { source: direct ? '' : from, utmSource: campaign.utmSource, utmMedium: campaign.utmMedium, utmCampaign: campaign.utmCampaign };
+export function createTrafficSource(scrubText: (text: string) => string): (siteHost: string, pageUrl: string, referrer: string) => TrafficSource {
+  const referrerHost = memoizedHostOf();
+  const pageHost = memoizedHostOf();
+  return (siteHost, pageUrl, referrer) => {
+    const from = referrer ? referrerHost(referrer) : '';
+    const direct = from === '' || from === siteHost || from === pageHost(pageUrl);
+    const campaign = utm(pageUrl, scrubText);
+    return { source: direct ? '' : from, utmSource: campaign.utmSource, utmMedium: campaign.utmMedium, utmCampaign: campaign.utmCampaign };
+  };
 }
