@@ -1,8 +1,5 @@
 import type { StreamPipeline } from './stream-pipeline.js';
 
-/** Estimated bytes of a RecentVisitors entry (a Map entry and the visitor's hex string). */
-const RECENT_VISITOR_BYTES = 72;
-
 /** Estimated bytes of a RecentEvents event object with its strings (see RecentEventsOptions). */
 const RECENT_EVENT_BYTES = 300;
 
@@ -21,6 +18,6 @@ export function streamMemoryParts(pipeline: StreamPipeline): Record<string, numb
     rollup_sets_day: rollups.daySets,
     rollup_merges: rollups.mergeSets,
     recent_events: pipeline.recentEvents.size * RECENT_EVENT_BYTES,
-    recent_visitors: pipeline.recent.size * RECENT_VISITOR_BYTES,
+    recent_visitors: pipeline.recent.byteLength,
   };
 }

@@ -1,4 +1,5 @@
 import { diffSessions, sameSession } from './diff-sessions.js';
+import { fingerprint53 } from './fingerprint.js';
 import { SeenIds } from './seen-ids.js';
 import { VisitorIndex } from './visitor-index.js';
 import { NO_SLOT, SessionPool } from './session-pool.js';
@@ -6,8 +7,8 @@ import { SESSION_GAP_MS, sessionsFromEvents } from './sessions-from-events.js';
 import { absorbNext, addEventToSlot, slotSnapshot } from './session-slots.js';
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from './types.js';
 
-/** Estimated bytes of a visitor index entry: a Map entry (~40) and the visitor's hex string (~32). */
-const VISITOR_KEY_BYTES = 72;
+/** Estimated bytes of a visitor's hash string (16 hex chars), held once per active visitor. */
+const VISITOR_STRING_BYTES = 32;
 
 export interface SessionizerOptions {
   /** Event-time "now" source, epoch ms (injected so tests are deterministic). */
@@ -46,7 +47,7 @@ export class Sessionizer {
   private readonly clock: Clock;
   private readonly flushIntervalMs: number;
   private readonly pool = new SessionPool();
-  private readonly visitors = new VisitorIndex();
+  private readonly visitors = new VisitorIndex((slot) => this.pool.visitor[slot]);
   /**
    * Ids of the events `recover` and `reconcile` put into sessions, while inside the lateness horizon.
    * Only those can come to `ingest` a second time: a store read for a late event's visitors sees
@@ -79,9 +80,10 @@ export class Sessionizer {
     return this.pool.used;
   }
 
-  /** Bytes held (for /metrics): the session slots and visitor index (estimated), and the seen ids. */
+  /** Bytes held (for /metrics): the session slots and visitor index (strings estimated), and the restored ids. */
   memory(): { sessions: number; seenIds: number } {
-    return { sessions: this.pool.byteLength + this.visitors.size * VISITOR_KEY_BYTES, seenIds: this.restored.byteLength };
+    const sessions = this.pool.byteLength + this.visitors.byteLength + this.visitors.size * VISITOR_STRING_BYTES;
+    return { sessions, seenIds: this.restored.byteLength };
   }
 
   ingest(events: Iterable<StreamEvent>): IngestResult {
@@ -105,7 +107,7 @@ export class Sessionizer {
     this.lastFlush = this.clock();
     this.restored.prune(watermark);
     const closed: SessionChange[] = [];
-    this.visitors.forEach((site, visitor) => this.dropFinal(site, visitor, watermark, closed));
+    this.visitors.forEach((site, fp, head) => this.dropFinal(site, fp, head, watermark, closed));
     return closed;
   }
 
@@ -128,7 +130,10 @@ export class Sessionizer {
       this.insert(event);
     }
     // Sessions already final were emitted (and closed) before: drop them quietly.
-    for (const event of list) this.dropFinal(event.site, event.visitor, watermark, null);
+    for (const { site, visitor } of list) {
+      const fp = fingerprint53(visitor);
+      this.dropFinal(site, fp, this.visitors.get(site, fp, visitor), watermark, null);
+    }
     return this.visitors.size;
   }
 
@@ -149,7 +154,7 @@ export class Sessionizer {
   /** Open sessions of one visitor (for tests and debugging). */
   sessionsOf(site: string, visitor: string): SessionSnapshot[] {
     const out: SessionSnapshot[] = [];
-    for (let slot = this.visitors.get(site, visitor); slot !== NO_SLOT; slot = this.pool.next[slot]!) {
+    for (let slot = this.visitors.get(site, fingerprint53(visitor), visitor); slot !== NO_SLOT; slot = this.pool.next[slot]!) {
       out.push(this.snapshot(slot));
     }
     return out;
@@ -159,7 +164,8 @@ export class Sessionizer {
     const pool = this.pool;
     const ts = event.ts;
     let prev = NO_SLOT;
-    const head = this.visitors.get(event.site, event.visitor);
+    const fp = fingerprint53(event.visitor);
+    const head = this.visitors.get(event.site, fp, event.visitor);
     let cur = head;
     while (cur !== NO_SLOT && pool.endOf(cur) + this.gapMs < ts) {
       prev = cur;
@@ -170,8 +176,9 @@ export class Sessionizer {
       const slot = pool.alloc(event.site, head === NO_SLOT ? event.visitor : pool.visitor[head]!, ts);
       this.touched?.set(slot, null);
       pool.next[slot] = cur;
-      if (prev === NO_SLOT) this.visitors.set(event.site, pool.visitor[slot]!, slot);
-      else pool.next[prev] = slot;
+      if (prev !== NO_SLOT) pool.next[prev] = slot;
+      else if (head === NO_SLOT) this.visitors.add(event.site, fp, slot);
+      else this.visitors.replace(event.site, fp, head, slot);
       cur = slot;
     } else {
       this.touch(cur);
@@ -212,8 +219,8 @@ export class Sessionizer {
   }
 
   /** Frees a visitor's sessions that the watermark made final (reporting `close` into `closed` if given). */
-  private dropFinal(site: string, visitor: string, watermark: number, closed: SessionChange[] | null): void {
-    const head = this.visitors.get(site, visitor);
+  private dropFinal(site: string, fp: number, head: number, watermark: number, closed: SessionChange[] | null): void {
+    if (head === NO_SLOT) return;
     let slot = head;
     while (slot !== NO_SLOT && this.pool.endOf(slot) + this.gapMs < watermark) {
       closed?.push({ kind: 'close', session: this.snapshot(slot) });
@@ -221,18 +228,20 @@ export class Sessionizer {
       this.pool.release(slot);
       slot = next;
     }
-    if (slot === NO_SLOT) this.visitors.delete(site, visitor);
-    else if (slot !== head) this.visitors.set(site, visitor, slot);
+    if (slot === NO_SLOT) this.visitors.remove(site, fp, head);
+    else if (slot !== head) this.visitors.replace(site, fp, head, slot);
   }
 
   private dropVisitor(site: string, visitor: string): void {
-    let slot = this.visitors.get(site, visitor);
-    while (slot !== NO_SLOT) {
+    const fp = fingerprint53(visitor);
+    const head = this.visitors.get(site, fp, visitor);
+    if (head === NO_SLOT) return;
+    for (let slot = head; slot !== NO_SLOT; ) {
       const next = this.pool.next[slot]!;
       this.pool.release(slot);
       slot = next;
     }
-    this.visitors.delete(site, visitor);
+    this.visitors.remove(site, fp, head);
   }
 
   private snapshot(slot: number): SessionSnapshot {

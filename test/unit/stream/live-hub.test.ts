@@ -151,4 +151,19 @@ describe('RecentVisitors', () => {
     recent.prune(T0 + 10 * MINUTE_MS);
     expect((recent as unknown as { bySite: Map<string, unknown> }).bySite.size).toBe(0);
   });
+
+  it('holds 100,000 visitors in typed tables (< 40 bytes each), exact, and gives the memory back as they age out', () => {
+    const recent = new RecentVisitors();
+    const hash = (i: number) => (0x1000000000000000n + 0x9e3779b97f4a7n * BigInt(i)).toString(16);
+    for (let k = 0; k < 3; k++) recent.add(Array.from({ length: 100_000 }, (_, i) => pv(`e${k}-${i}`, hash(i), T0 - (i % 2) * 4 * MINUTE_MS + k)));
+    expect(recent.size).toBe(100_000);
+    expect(recent.byteLength / recent.size).toBeLessThan(40);
+    expect(recent.count('s', T0 + 2)).toBe(100_000);
+    // Half of them (the ones 4 minutes back) age out 2 minutes later; the table shrinks to fit the rest.
+    expect(recent.count('s', T0 + 2 * MINUTE_MS)).toBe(50_000);
+    expect(recent.size).toBe(50_000);
+    expect(recent.byteLength / recent.size).toBeLessThan(40);
+    recent.add([pv('x', hash(1), T0 + 3 * MINUTE_MS)]);
+    expect(recent.count('s', T0 + 3 * MINUTE_MS)).toBe(50_001);
+  });
 });
