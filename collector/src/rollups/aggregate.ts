@@ -110,55 +110,70 @@ function addOtherEvent(agg: Aggregate, event: StreamEvent): void {
   }
 }
 
-/** A pageview's breakdown fields and the counts each one feeds. */
-const PAGEVIEW_DIMENSIONS = [
-  ['referrers', 'referrer'], ['utmSources', 'utmSource'], ['utmMediums', 'utmMedium'], ['utmCampaigns', 'utmCampaign'],
-  ['countries', 'country'], ['browsers', 'browser'], ['os', 'os'], ['devices', 'device'],
-] as const satisfies readonly (readonly [keyof Aggregate, keyof StreamEvent])[];
+/**
+ * Counts a run of equal values with one map update: `see` each value in turn, then `flush`.
+ * Empty means direct / unknown: not a row (as in the store's SQL breakdowns).
+ */
+class RunCounter {
+  private value: string | undefined = undefined;
+  private run = 0;
+
+  constructor(private readonly counts: Counts) {}
+
+  see(value: string | undefined): void {
+    if (value !== this.value) {
+      this.flush();
+      this.value = value;
+    }
+    this.run++;
+  }
+
+  flush(): void {
+    if (this.run > 0 && this.value) bump(this.counts, this.value, this.run);
+    this.run = 0;
+  }
+}
 
 /**
- * Adds `events[from, to)`, all of one visitor (`visitorFp`) and one window: what `addEvent` does for
- * each, with one visitor insert and, per breakdown field, one count update per run of equal values
- * instead of one per event. A request's events share the visitor, the client's country, browser, OS
- * and device and mostly the referrer, so this saves most of the rollups' map updates per event.
+ * Adds `events[from, to)`, all of one visitor (`visitorFp`) and one window: one visitor insert and,
+ * per breakdown field, one count update per run of equal values instead of one per event. A
+ * request's events share the visitor, the client's country, browser, OS and device and mostly the
+ * referrer, so this saves most of the rollups' map updates per event.
  */
 export function addVisitorEvents(agg: Aggregate, events: readonly StreamEvent[], from: number, to: number, visitorFp: number): void {
   if (agg.followers) for (const follower of agg.followers) addVisitorEvents(follower, events, from, to, visitorFp);
   if (agg.visitorFollowers) for (const union of agg.visitorFollowers) union.addFingerprint(visitorFp);
   agg.version++;
   agg.visitors.addFingerprint(visitorFp);
-  let pageviews = 0;
+  const referrers = new RunCounter(agg.referrers);
+  const utmSources = new RunCounter(agg.utmSources);
+  const utmMediums = new RunCounter(agg.utmMediums);
+  const utmCampaigns = new RunCounter(agg.utmCampaigns);
+  const countries = new RunCounter(agg.countries);
+  const browsers = new RunCounter(agg.browsers);
+  const os = new RunCounter(agg.os);
+  const devices = new RunCounter(agg.devices);
   for (let i = from; i < to; i++) {
     const event = events[i]!;
     if (event.type !== 'pageview') {
       addOtherEvent(agg, event);
       continue;
     }
-    pageviews++;
+    agg.pageviews++;
     bump(agg.pages, event.path);
     let pageVisitors = agg.pageVisitors.get(event.path);
     if (!pageVisitors) agg.pageVisitors.set(event.path, (pageVisitors = new DistinctSet()));
     pageVisitors.addFingerprint(visitorFp);
+    referrers.see(event.referrer);
+    utmSources.see(event.utmSource);
+    utmMediums.see(event.utmMedium);
+    utmCampaigns.see(event.utmCampaign);
+    countries.see(event.country);
+    browsers.see(event.browser);
+    os.see(event.os);
+    devices.see(event.device);
   }
-  if (pageviews === 0) return;
-  agg.pageviews += pageviews;
-  for (const [countsKey, field] of PAGEVIEW_DIMENSIONS) {
-    // Empty means direct / unknown: not a row (as in the store's SQL breakdowns).
-    let value: string | undefined;
-    let run = 0;
-    for (let i = from; i < to; i++) {
-      const event = events[i]!;
-      if (event.type !== 'pageview') continue;
-      const next = event[field];
-      if (next !== value) {
-        if (run > 0 && value) bump(agg[countsKey], value, run);
-        value = next;
-        run = 0;
-      }
-      run++;
-    }
-    if (run > 0 && value) bump(agg[countsKey], value, run);
-  }
+  for (const counter of [referrers, utmSources, utmMediums, utmCampaigns, countries, browsers, os, devices]) counter.flush();
 }
 
 /** Adds (sign 1) or removes (sign -1) one session's contribution. */
