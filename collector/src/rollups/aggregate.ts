@@ -26,6 +26,8 @@ export interface Aggregate {
   durationMs: number;
   pages: Counts;
   pageVisitors: Map<string, DistinctSet>;
+  /** Day windows: `pageVisitors` not kept yet, built from the day's hour windows when first read (see Rollups). */
+  pageVisitorsDeferred?: boolean;
   entryPages: Counts;
   exitPages: Counts;
   /** Pageviews per source domain, UTM value, country, browser, OS, device (empty values skipped). */
@@ -161,9 +163,11 @@ export function addVisitorEvents(agg: Aggregate, events: readonly StreamEvent[],
     }
     agg.pageviews++;
     bump(agg.pages, event.path);
-    let pageVisitors = agg.pageVisitors.get(event.path);
-    if (!pageVisitors) agg.pageVisitors.set(event.path, (pageVisitors = new DistinctSet()));
-    pageVisitors.addFingerprint(visitorFp);
+    if (!agg.pageVisitorsDeferred) {
+      let pageVisitors = agg.pageVisitors.get(event.path);
+      if (!pageVisitors) agg.pageVisitors.set(event.path, (pageVisitors = new DistinctSet()));
+      pageVisitors.addFingerprint(visitorFp);
+    }
     referrers.see(event.referrer);
     utmSources.see(event.utmSource);
     utmMediums.see(event.utmMedium);

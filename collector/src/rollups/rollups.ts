@@ -2,7 +2,7 @@ import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sess
 import { addSession, addVisitorEvents, emptyAggregate, mergeInto, visitorRunEnd, type Aggregate } from './aggregate.js';
 import { coverRange, type RangeCover, type WindowRef } from './cover-range.js';
 import { packWindow } from './pack-window.js';
-import { visitorFingerprint } from './distinct-set.js';
+import { DistinctSet, visitorFingerprint } from './distinct-set.js';
 import { aggregateSetBytes, type RollupMemory } from './rollup-memory.js';
 import { RollupViews } from './rollup-views.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
@@ -153,6 +153,7 @@ export class Rollups {
     for (const ref of cover.windows) {
       const window = this.window(site, ref.sizeMs, ref.start);
       if (window) {
+        if (window.pageVisitorsDeferred) this.buildPageVisitors(site, ref.start, window);
         windows.push(window);
         refs.push(ref);
       }
@@ -203,6 +204,15 @@ export class Rollups {
       if (!windows) bySize.set(sizeMs, (windows = new Map()));
       windows.set(start, window);
     }
+    // A day window with pageviews and no page sets was saved deferred: built from its hours again
+    // when read, or, if those hours are gone (a restart long after), not usable (SQL answers it).
+    for (const [, bySize] of this.sites) {
+      for (const [start, window] of bySize.get(DAY_MS) ?? []) {
+        if (window.pageviews === 0 || window.pageVisitors.size > 0) continue;
+        if (start >= this.floors()[HOUR_MS]) window.pageVisitorsDeferred = true;
+        else this.covered = Math.max(this.covered, start + DAY_MS);
+      }
+    }
     this.prune();
   }
 
@@ -232,12 +242,15 @@ export class Rollups {
     this.lastPrune = now;
     this.lastWindow = {};
     const floors = this.floors();
-    for (const bySize of this.sites.values()) {
+    for (const [site, bySize] of this.sites) {
       for (const [size, windows] of bySize) {
         for (const [start, window] of windows) {
           if (start < floors[size]) windows.delete(start);
           // Packed again after a late event unpacked a set of it.
-          else if (size !== MINUTE_MS && start + size <= now - PACK_AFTER_MS && !window.visitors.isPacked) packWindow(window);
+          else if (size !== MINUTE_MS && start + size <= now - PACK_AFTER_MS && !window.visitors.isPacked) {
+            if (window.pageVisitorsDeferred) this.buildPageVisitors(site, start, window);
+            packWindow(window);
+          }
         }
       }
     }
@@ -267,7 +280,26 @@ export class Rollups {
     let windows = bySize.get(size);
     if (!windows) bySize.set(size, (windows = new Map()));
     let window = windows.get(start);
-    if (!window) windows.set(start, (window = emptyAggregate()));
+    if (!window) {
+      windows.set(start, (window = emptyAggregate()));
+      // Every event of a day also lands in its hour windows (kept as long as the rollups cover), so
+      // the day's page visitor sets are their union: built once, when the day is first read or
+      // packed, instead of a second copy of every (page, visitor) pair while the day fills.
+      if (size === DAY_MS && start >= this.floors()[HOUR_MS]) window.pageVisitorsDeferred = true;
+    }
     return window;
+  }
+
+  /** A deferred day window's page visitor sets, from its hour windows (exact: they got the same events); kept up to date from then on. */
+  private buildPageVisitors(site: string, start: number, window: Aggregate): void {
+    this.beforeChange?.(window);
+    for (let hour = start; hour < start + DAY_MS; hour += HOUR_MS) {
+      for (const [page, set] of this.window(site, HOUR_MS, hour)?.pageVisitors ?? []) {
+        let into = window.pageVisitors.get(page);
+        if (!into) window.pageVisitors.set(page, (into = new DistinctSet()));
+        into.merge(set);
+      }
+    }
+    window.pageVisitorsDeferred = false;
   }
 }
