@@ -58,7 +58,6 @@ export interface App {
   drain(): Promise<void>;
 }
 
-const GROUP_WINDOW_MS = 2;
 const GROUP_MAX_EVENTS = 5000;
 /** A second group starts while one is in flight only from this many events (fixed cost per commit). */
 const GROUP_MIN_CONCURRENT_EVENTS = 250;
@@ -88,7 +87,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   const committer = new GroupCommitter<StoredEvent[], IngestResult>({
-    windowMs: GROUP_WINDOW_MS,
     maxWeight: GROUP_MAX_EVENTS,
     maxConcurrent: store.maxConcurrentAppends ?? 1,
     minConcurrentWeight: GROUP_MIN_CONCURRENT_EVENTS,

@@ -14,10 +14,9 @@ function deferred() {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('GroupCommitter', () => {
-  test('requests within the window share one commit; each gets its own result', async () => {
+  test('requests of one event-loop turn share one commit; each gets its own result', async () => {
     const groups: number[][] = [];
     const committer = new GroupCommitter<number, number>({
-      windowMs: 2,
       maxWeight: 100,
       weight: () => 1,
       commit: async (items) => {
@@ -29,12 +28,28 @@ describe('GroupCommitter', () => {
     expect(groups).toEqual([[1, 2, 3]]);
   });
 
+  test('with nothing in flight a request is committed on the next turn of the event loop, without a fixed wait', async () => {
+    const groups: number[][] = [];
+    const committer = new GroupCommitter<number, number>({
+      maxWeight: 100,
+      weight: () => 1,
+      commit: async (items) => {
+        groups.push(items);
+        return items;
+      },
+    });
+    const result = committer.submit(7);
+    expect(groups).toEqual([]); // requests of this turn may still join
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(groups).toEqual([[7]]);
+    expect(await result).toBe(7);
+  });
+
   test('at most maxConcurrent groups in flight; later requests form the next group', async () => {
     const writes: ReturnType<typeof deferred>[] = [];
     let inFlight = 0;
     let maxSeen = 0;
     const committer = new GroupCommitter<number, number>({
-      windowMs: 1,
       maxWeight: 100,
       maxConcurrent: 2,
       weight: () => 1,
@@ -67,7 +82,6 @@ describe('GroupCommitter', () => {
   test('a failed group rejects its own requests only; groups beside and after it commit', async () => {
     const writes: ReturnType<typeof deferred>[] = [];
     const committer = new GroupCommitter<string, string>({
-      windowMs: 1,
       maxWeight: 100,
       maxConcurrent: 2,
       weight: () => 1,
@@ -96,7 +110,6 @@ describe('GroupCommitter', () => {
   test('drain waits for queued and running groups', async () => {
     let committed = 0;
     const committer = new GroupCommitter<number, number>({
-      windowMs: 50,
       maxWeight: 100,
       weight: () => 1,
       commit: async (items) => {
@@ -115,7 +128,6 @@ describe('GroupCommitter', () => {
     const writes: ReturnType<typeof deferred>[] = [];
     const groups: number[][] = [];
     const committer = new GroupCommitter<number, number>({
-      windowMs: 1,
       maxWeight: 1000,
       maxConcurrent: 2,
       minConcurrentWeight: 10,
