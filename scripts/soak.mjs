@@ -1,10 +1,10 @@
-// `npm run soak [-- --minutes N] [--rate R] [--fuzz-scale S] [--http-scale H] [--skip-fuzz] [--skip-browser]`
+// `npm run soak [-- --minutes N] [--rate R] [--visitors V] [--fuzz-scale S] [--http-scale H] [--skip-fuzz] [--skip-browser]`
 //
 // The long variants of test/reliability, then a held load:
 //   1. bad input: the fuzz suites at a larger scale (decoder x S, HTTP x H: >= 100,000 inputs by default);
 //   2. exactly once under faults in Chromium, more rounds;
-//   3. a constant load of R requests/s (batches of 50 unique pageviews, autocannon) for N minutes against
-//      the real collector process, in 30 s windows: errors, RSS and p99 per window, then every
+//   3. a constant load of R requests/s (batches of 50 unique pageviews from V visitors, autocannon) for N
+//      minutes against the real collector process, in 30 s windows: errors, RSS and p99 per window, then every
 //      acknowledged event must be counted. The report goes to the "Soak" section of bench/RESULTS.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +22,7 @@ const option = (name, fallback) => {
 };
 const minutes = option('minutes', 10);
 const rate = option('rate', 40);
+const visitors = option('visitors', 20_000);
 const fuzzScale = option('fuzz-scale', 30);
 const httpScale = option('http-scale', 10);
 const WINDOW_S = Math.min(30, Math.max(5, Math.round((minutes * 60) / 4)));
@@ -54,7 +55,7 @@ function rssMb(pid) {
 
 async function startCollector(dataDir) {
   const child = spawn(process.execPath, [join(root, 'collector/bin/wisp-collector.js')], {
-    env: { ...process.env, WISP_HOST: '127.0.0.1', WISP_PORT: '0', WISP_DATA_DIR: dataDir, WISP_RATE_LIMIT: '0' },
+    env: { ...process.env, WISP_HOST: '127.0.0.1', WISP_PORT: '0', WISP_DATA_DIR: dataDir, WISP_RATE_LIMIT: '0', WISP_TRUST_PROXY: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -73,6 +74,13 @@ async function startCollector(dataDir) {
 }
 
 let sequence = 0;
+let client = 0;
+/** The next client's address (X-Forwarded-For, WISP_TRUST_PROXY=1): `visitors` distinct visitor hashes a day. */
+function nextClientIp() {
+  client = (client + 1) % visitors;
+  return `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}`;
+}
+
 /** A batch of 50 unique pageviews over 200 pages (~240 bytes each). */
 function batchBody() {
   const now = Date.now();
@@ -93,12 +101,21 @@ function runWindow(url, seconds) {
         overallRate: rate,
         duration: seconds,
         headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA },
-        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, body: batchBody() }) }],
+        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, headers: { 'content-type': 'application/json', 'user-agent': CHROME_UA, 'x-forwarded-for': nextClientIp() }, body: batchBody() }) }],
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
     autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
+}
+
+/** The collector's memory by part (MB): its `wisp_memory_bytes{part}`, DuckDB's buffers, the JS heap, RSS. */
+async function memoryParts(url, pid) {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const parts = {};
+  for (const [, part, bytes] of metrics.matchAll(/^wisp_memory_bytes\{part="([^"]+)"\} (\S+)$/gm)) parts[part] = Number(bytes) / 2 ** 20;
+  const gauge = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN) / 2 ** 20;
+  return { ...parts, 'DuckDB buffers': gauge('wisp_store_memory_bytes'), 'JS heap used': gauge('wisp_nodejs_heap_size_used_bytes'), RSS: rssMb(pid) };
 }
 
 async function holdLoad() {
@@ -107,6 +124,7 @@ async function holdLoad() {
   console.log(`\n=== load: ${rate} requests/s x 50 events for ${minutes} min in ${WINDOW_S} s windows against ${collector.url}`);
   const windows = [];
   const rssStart = rssMb(collector.child.pid);
+  const memoryStart = await memoryParts(collector.url, collector.child.pid);
   let acknowledged = 0;
   const deadline = Date.now() + minutes * 60_000;
   while (Date.now() < deadline - 2_000) {
@@ -134,12 +152,13 @@ async function holdLoad() {
     headers: { authorization: `Bearer ${collector.token}` },
   }).then((r) => r.json());
   const health = (await fetch(`${collector.url}/healthz`)).status;
+  const memoryEnd = await memoryParts(collector.url, collector.child.pid);
   const rssAfterStats = rssMb(collector.child.pid);
   const rssEnd = windows.at(-1)?.rss ?? rssStart;
   collector.child.kill('SIGTERM');
   await new Promise((resolve) => collector.child.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });
-  return { windows, rssStart, rssEnd, rssAfterStats, acknowledged, counted: stats.totals?.pageviews ?? -1, health };
+  return { windows, rssStart, rssEnd, rssAfterStats, acknowledged, counted: stats.totals?.pageviews ?? -1, health, memoryStart, memoryEnd };
 }
 
 async function main() {
@@ -176,7 +195,7 @@ async function main() {
       ? markdownTable(['suite', 'result', 'seconds', 'figures'], suites.map((s) => [s.label, s.ok ? 'pass' : '**FAIL**', s.seconds, [...s.figures, ...s.summary.slice(-1)].join('<br>').replace(/\|/g, '\\|')]))
       : '(skipped)',
     '',
-    `### Load held: ${rate} requests/s x 50 unique pageviews (${rate * 50} events/s) for ${minutes} min`,
+    `### Load held: ${rate} requests/s x 50 unique pageviews (${rate * 50} events/s) from ${visitors} visitors for ${minutes} min`,
     '',
     'autocannon in this process, 8 keep-alive connections, `POST /api/events`, against `collector/bin/wisp-collector.js`',
     '(embedded DuckDB, durable 202), one row per window:',
@@ -195,6 +214,14 @@ async function main() {
       ` ${load.rssAfterStats.toFixed(0)} MB right after one /api/stats over all of them (DuckDB query memory)`,
     `- p99 per window: median ${median(firstHalf)} ms in the first half, ${median(secondHalf)} ms in the second half` +
       ` -> ${median(secondHalf) <= 2 * Math.max(20, median(firstHalf)) ? '**stable**' : '**GROWING**'}`,
+    '',
+    'Memory by part before the load and after it (`wisp_memory_bytes{part}`: typed arrays exact, maps estimated; DuckDB\'s own',
+    'figure; the dedupe index grows by design, it holds 7 days of ids):',
+    '',
+    markdownTable(
+      ['part', 'MB before', 'MB after'],
+      Object.keys(load.memoryEnd).map((part) => [part, (load.memoryStart[part] ?? 0).toFixed(1), load.memoryEnd[part].toFixed(1)]),
+    ),
   ];
   writeResultsSection('soak', lines.join('\n'));
   console.log(`\n${lines.join('\n')}\n\nwritten to bench/RESULTS.md (Soak)`);
