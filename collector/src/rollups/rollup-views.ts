@@ -8,7 +8,7 @@ import { DAY_MS, HOUR_MS } from './window-sizes.js';
 
 /** What the views read from `Rollups`: a range's usable non-empty windows. */
 export interface WindowSource {
-  windowsWithRefs(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] };
+  windowsWithRefs(site: string, from: number, to: number, pages?: boolean): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] };
 }
 
 /** Members of the distinct sets in a merge (its memory weight). */
@@ -80,7 +80,7 @@ export class RollupViews {
    * visitors; callers add edge visitors to `extra` and count `base.unionSize(extra)`.
    */
   visitorView(site: string, from: number, to: number): { pageviews: number; base: DistinctSet; extra: DistinctSet; edges: TimeRange[] } {
-    const { settled, recent, edges } = this.split(site, from, to);
+    const { settled, recent, edges } = this.split(site, from, to, false);
     const windows = [...settled.days.windows, ...settled.ends.windows];
     let pageviews = 0;
     for (const window of [...windows, ...recent]) pageviews += window.pageviews;
@@ -109,8 +109,8 @@ export class RollupViews {
   }
 
   /** Windows of a range: settled ones (ended before the current hour) by days / the rest, with cache keys; recent ones. */
-  private split(site: string, from: number, to: number) {
-    const { cover, windows, refs } = this.source.windowsWithRefs(site, from, to);
+  private split(site: string, from: number, to: number, pages = true) {
+    const { cover, windows, refs } = this.source.windowsWithRefs(site, from, to, pages);
     const settledBefore = Math.floor(this.clock() / HOUR_MS) * HOUR_MS;
     const days = { key: '', windows: [] as Aggregate[] };
     const ends = { key: '', windows: [] as Aggregate[] };

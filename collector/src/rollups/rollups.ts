@@ -2,7 +2,8 @@ import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sess
 import { addSession, addVisitorEvents, emptyAggregate, mergeInto, visitorRunEnd, type Aggregate } from './aggregate.js';
 import { coverRange, type RangeCover, type WindowRef } from './cover-range.js';
 import { packWindow } from './pack-window.js';
-import { DistinctSet, visitorFingerprint } from './distinct-set.js';
+import { buildPageVisitors, canDeferPages, DEFERRABLE_SIZES, partSize } from './deferred-pages.js';
+import { visitorFingerprint } from './distinct-set.js';
 import { aggregateSetBytes, type RollupMemory } from './rollup-memory.js';
 import { RollupViews } from './rollup-views.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
@@ -145,15 +146,18 @@ export class Rollups {
     return this.views.visitorView(site, from, to);
   }
 
-  /** The cover of [from, to) with its non-empty usable windows and their refs. */
-  windowsWithRefs(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
+  /**
+   * The cover of [from, to) with its non-empty usable windows and their refs; `pages` false: the
+   * caller reads no page visitor sets (deferred ones are then not built).
+   */
+  windowsWithRefs(site: string, from: number, to: number, pages = true): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
     const cover = coverRange(from, to, this.floors());
     const windows: Aggregate[] = [];
     const refs: WindowRef[] = [];
     for (const ref of cover.windows) {
       const window = this.window(site, ref.sizeMs, ref.start);
       if (window) {
-        if (window.pageVisitorsDeferred) this.buildPageVisitors(site, ref.start, window);
+        if (pages && window.pageVisitorsDeferred) this.buildPages(site, ref.sizeMs, ref.start, window);
         windows.push(window);
         refs.push(ref);
       }
@@ -204,13 +208,14 @@ export class Rollups {
       if (!windows) bySize.set(sizeMs, (windows = new Map()));
       windows.set(start, window);
     }
-    // A day window with pageviews and no page sets was saved deferred: built from its hours again
-    // when read, or, if those hours are gone (a restart long after), not usable (SQL answers it).
-    for (const [, bySize] of this.sites) {
-      for (const [start, window] of bySize.get(DAY_MS) ?? []) {
-        if (window.pageviews === 0 || window.pageVisitors.size > 0) continue;
-        if (start >= this.floors()[HOUR_MS]) window.pageVisitorsDeferred = true;
-        else this.covered = Math.max(this.covered, start + DAY_MS);
+    // A window with pageviews and no page sets was saved deferred. The snapshot holds its parts (they
+    // are kept longer than it stays deferred): deferred again, built by the prune below if settled or
+    // if its parts fall out of retention now (they are still here, not pruned yet).
+    for (const size of DEFERRABLE_SIZES) {
+      for (const [, bySize] of this.sites) {
+        for (const window of bySize.get(size)?.values() ?? []) {
+          if (window.pageviews > 0 && window.pageVisitors.size === 0) window.pageVisitorsDeferred = true;
+        }
       }
     }
     this.prune();
@@ -242,15 +247,21 @@ export class Rollups {
     this.lastPrune = now;
     this.lastWindow = {};
     const floors = this.floors();
-    for (const [site, bySize] of this.sites) {
+    // Deferred page sets are built before anything is dropped: when settled, or before their parts leave.
+    for (const size of DEFERRABLE_SIZES) {
+      for (const [site, bySize] of this.sites) {
+        for (const [start, window] of bySize.get(size) ?? []) {
+          const due = start + size <= now - PACK_AFTER_MS || start < floors[partSize(size)];
+          if (window.pageVisitorsDeferred && due && start >= floors[size]) this.buildPages(site, size, start, window);
+        }
+      }
+    }
+    for (const bySize of this.sites.values()) {
       for (const [size, windows] of bySize) {
         for (const [start, window] of windows) {
           if (start < floors[size]) windows.delete(start);
           // Packed again after a late event unpacked a set of it.
-          else if (size !== MINUTE_MS && start + size <= now - PACK_AFTER_MS && !window.visitors.isPacked) {
-            if (window.pageVisitorsDeferred) this.buildPageVisitors(site, start, window);
-            packWindow(window);
-          }
+          else if (size !== MINUTE_MS && start + size <= now - PACK_AFTER_MS && !window.visitors.isPacked) packWindow(window);
         }
       }
     }
@@ -282,24 +293,16 @@ export class Rollups {
     let window = windows.get(start);
     if (!window) {
       windows.set(start, (window = emptyAggregate()));
-      // Every event of a day also lands in its hour windows (kept as long as the rollups cover), so
-      // the day's page visitor sets are their union: built once, when the day is first read or
-      // packed, instead of a second copy of every (page, visitor) pair while the day fills.
-      if (size === DAY_MS && start >= this.floors()[HOUR_MS]) window.pageVisitorsDeferred = true;
+      // Every event of an hour also lands in its minute windows, and of a day in its hours, so their
+      // page visitor sets are the union of their parts': built once, when the window is first read
+      // or settles, instead of three copies of every (page, visitor) pair while it fills.
+      if (canDeferPages(size, start, this.floors(), this.retentionMs, PACK_AFTER_MS)) window.pageVisitorsDeferred = true;
     }
     return window;
   }
 
-  /** A deferred day window's page visitor sets, from its hour windows (exact: they got the same events); kept up to date from then on. */
-  private buildPageVisitors(site: string, start: number, window: Aggregate): void {
+  private buildPages(site: string, size: WindowSizeMs, start: number, window: Aggregate): void {
     this.beforeChange?.(window);
-    for (let hour = start; hour < start + DAY_MS; hour += HOUR_MS) {
-      for (const [page, set] of this.window(site, HOUR_MS, hour)?.pageVisitors ?? []) {
-        let into = window.pageVisitors.get(page);
-        if (!into) window.pageVisitors.set(page, (into = new DistinctSet()));
-        into.merge(set);
-      }
-    }
-    window.pageVisitorsDeferred = false;
+    buildPageVisitors(window, site, size, start, (s, partSizeMs, t) => this.window(s, partSizeMs, t));
   }
 }
