@@ -4,7 +4,7 @@ import { coverRange, type RangeCover, type WindowRef } from './cover-range.js';
 import { packWindow } from './pack-window.js';
 import { buildPageVisitors, canDeferPages, DEFERRABLE_SIZES, partSize } from './deferred-pages.js';
 import { visitorFingerprint } from './distinct-set.js';
-import { aggregateSetBytes, type RollupMemory } from './rollup-memory.js';
+import { windowSetBytes, type RollupMemory } from './rollup-memory.js';
 import { RollupViews } from './rollup-views.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
@@ -233,12 +233,11 @@ export class Rollups {
     };
   }
 
-  /** Bytes of the distinct sets by window size and of the cached merges (walks every window: for scrapes). */
+  /** Bytes of the distinct sets by window size and of the cached merges (for scrapes: unchanged windows are not walked again). */
   memory(): RollupMemory {
-    const counted = new Set<Uint32Array>();
     const bySize = { [MINUTE_MS]: 0, [HOUR_MS]: 0, [DAY_MS]: 0 };
-    for (const { sizeMs, window } of this.entries()) bySize[sizeMs] += aggregateSetBytes(window, counted);
-    return { minuteSets: bySize[MINUTE_MS], hourSets: bySize[HOUR_MS], daySets: bySize[DAY_MS], mergeSets: this.views.setBytes(counted) };
+    for (const { sizeMs, window } of this.entries()) bySize[sizeMs] += windowSetBytes(window);
+    return { minuteSets: bySize[MINUTE_MS], hourSets: bySize[HOUR_MS], daySets: bySize[DAY_MS], mergeSets: this.views.setBytes(new Set()) };
   }
 
   /** Drops windows that fell out of retention, and packs the distinct sets of settled hour and day windows. */
