@@ -75,6 +75,17 @@ test('/metrics shows the stream health signals', async () => {
   }
 });
 
+test('/metrics shows the memory of the large structures by part (after an ingest)', async () => {
+  expect((await postBatch(collector.url, SITE, [event({ url: 'https://wiring.test/memory' })], { userAgent: CHROME_UA, ip: '81.2.69.143' })).status).toBe(202);
+  await settled(collector.url);
+  const text = await (await fetch(`${collector.url}/metrics`)).text();
+  const part = (name: string) => Number(new RegExp(`^wisp_memory_bytes\\{part="${name}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+  for (const name of ['dedupe_index', 'sessionizer', 'rollup_sets_minute', 'rollup_sets_hour', 'rollup_sets_day', 'recent_visitors']) {
+    expect(part(name)).toBeGreaterThan(0);
+  }
+  for (const name of ['seen_ids', 'rollup_merges', 'recent_events']) expect(part(name)).toBeGreaterThanOrEqual(0);
+});
+
 test('interval= and tz= are validated', async () => {
   const base = { site: SITE, from: Date.now() - 3_600_000, to: Date.now() };
   expect((await getStats(collector.url, TOKEN, { ...base, tz: 'Mars/Olympus' })).status).toBe(400);
