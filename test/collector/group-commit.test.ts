@@ -13,36 +13,34 @@ function deferred() {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** A committer whose writes succeed at once, answering n * 10; `groups` lists what each write got. */
+function recordingCommitter() {
+  const groups: number[][] = [];
+  const committer = new GroupCommitter<number, number>({
+    maxWeight: 100,
+    weight: () => 1,
+    commit: async (items) => {
+      groups.push(items);
+      return items.map((n) => n * 10);
+    },
+  });
+  return { committer, groups };
+}
+
 describe('GroupCommitter', () => {
   test('requests of one event-loop turn share one commit; each gets its own result', async () => {
-    const groups: number[][] = [];
-    const committer = new GroupCommitter<number, number>({
-      maxWeight: 100,
-      weight: () => 1,
-      commit: async (items) => {
-        groups.push(items);
-        return items.map((n) => n * 10);
-      },
-    });
+    const { committer, groups } = recordingCommitter();
     expect(await Promise.all([committer.submit(1), committer.submit(2), committer.submit(3)])).toEqual([10, 20, 30]);
     expect(groups).toEqual([[1, 2, 3]]);
   });
 
   test('with nothing in flight a request is committed on the next turn of the event loop, without a fixed wait', async () => {
-    const groups: number[][] = [];
-    const committer = new GroupCommitter<number, number>({
-      maxWeight: 100,
-      weight: () => 1,
-      commit: async (items) => {
-        groups.push(items);
-        return items;
-      },
-    });
+    const { committer, groups } = recordingCommitter();
     const result = committer.submit(7);
     expect(groups).toEqual([]); // requests of this turn may still join
     await new Promise((resolve) => setImmediate(resolve));
     expect(groups).toEqual([[7]]);
-    expect(await result).toBe(7);
+    expect(await result).toBe(70);
   });
 
   test('at most maxConcurrent groups in flight; later requests form the next group', async () => {
