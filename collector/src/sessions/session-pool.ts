@@ -1,4 +1,5 @@
 import { InternTable } from './intern-table.js';
+import { parsedVisitor, parseVisitorHex, visitorHex } from './visitor-hex.js';
 
 const NONE = -1;
 
@@ -22,8 +23,11 @@ export class SessionPool {
   next = new Int32Array(0);
   /** Site id (index in `sites`). */
   site = new Int32Array(0);
-  /** The visitor hash, the same string object as the visitor index's key. */
-  visitor: (string | undefined)[] = [];
+  /** The visitor hash as two uint32 halves (no string per visitor: ~32 bytes less each); see `visitorOf`. */
+  visitorHi = new Uint32Array(0);
+  visitorLo = new Uint32Array(0);
+  /** Visitors that are not a canonical 64-bit hex string (tests), by slot. */
+  private readonly visitorText = new Map<number, string>();
   readonly paths = new InternTable();
   readonly sites: string[] = [];
   private readonly siteIds = new Map<string, number>();
@@ -48,7 +52,10 @@ export class SessionPool {
       this.siteIds.set(site, siteId);
     }
     this.site[slot] = siteId;
-    this.visitor[slot] = visitor;
+    if (parseVisitorHex(visitor)) {
+      this.visitorHi[slot] = parsedVisitor.hi;
+      this.visitorLo[slot] = parsedVisitor.lo;
+    } else this.visitorText.set(slot, visitor);
     this.start[slot] = ts;
     this.endOffset[slot] = 0;
     this.pageviews[slot] = 0;
@@ -65,14 +72,26 @@ export class SessionPool {
     this.paths.release(this.exit[slot]!);
     this.entry[slot] = NONE;
     this.exit[slot] = NONE;
-    this.visitor[slot] = undefined;
+    if (this.visitorText.size > 0) this.visitorText.delete(slot);
     this.freeSlots.push(slot);
     this.used--;
   }
 
-  /** Bytes of the slot arrays (typed arrays, and the visitor pointers at 8 bytes a slot). */
+  /** The visitor hash string of a slot (built again for canonical hashes). */
+  visitorOf(slot: number): string {
+    return this.visitorText.get(slot) ?? visitorHex(this.visitorHi[slot]!, this.visitorLo[slot]!);
+  }
+
+  /** Whether `slot` belongs to `visitor` (no string built). */
+  isVisitor(slot: number, visitor: string): boolean {
+    if (!parseVisitorHex(visitor)) return this.visitorText.get(slot) === visitor;
+    // A slot holding a text visitor keeps a former occupant's halves: the text decides then.
+    return this.visitorHi[slot] === parsedVisitor.hi && this.visitorLo[slot] === parsedVisitor.lo && (this.visitorText.size === 0 || !this.visitorText.has(slot));
+  }
+
+  /** Bytes of the slot arrays, and of the interned paths (estimated). */
   get byteLength(): number {
-    return this.capacity * (8 + 9 * 4 + 8) + this.paths.size * 64;
+    return this.capacity * (8 + 11 * 4) + this.paths.size * 64;
   }
 
   endOf(slot: number): number {
@@ -131,7 +150,9 @@ export class SessionPool {
     this.exit = grownI(this.exit);
     this.next = grownI(this.next);
     this.site = grownI(this.site);
-    this.visitor.length = capacity;
+    const grownU = (a: Uint32Array) => { const b = new Uint32Array(capacity); b.set(a); return b; };
+    this.visitorHi = grownU(this.visitorHi);
+    this.visitorLo = grownU(this.visitorLo);
     this.capacity = capacity;
   }
 }

@@ -37,7 +37,7 @@ export function absorbNext(pool: SessionPool, slot: number, next: number): void 
 /** The session in `slot` as an immutable snapshot. */
 export function slotSnapshot(pool: SessionPool, slot: number): SessionSnapshot {
   return makeSnapshot(
-    pool.sites[pool.site[slot]!]!, pool.visitor[slot]!, pool.start[slot]!, pool.endOf(slot),
+    pool.sites[pool.site[slot]!]!, pool.visitorOf(slot), pool.start[slot]!, pool.endOf(slot),
     pool.paths.get(pool.entry[slot]!), pool.paths.get(pool.exit[slot]!), pool.pageviews[slot]!, pool.events[slot]!,
   );
 }

@@ -7,9 +7,6 @@ import { SESSION_GAP_MS, sessionsFromEvents } from './sessions-from-events.js';
 import { absorbNext, addEventToSlot, slotSnapshot } from './session-slots.js';
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from './types.js';
 
-/** Estimated bytes of a visitor's hash string (16 hex chars), held once per active visitor. */
-const VISITOR_STRING_BYTES = 32;
-
 export interface SessionizerOptions {
   /** Event-time "now" source, epoch ms (injected so tests are deterministic). */
   clock: Clock;
@@ -47,7 +44,7 @@ export class Sessionizer {
   private readonly clock: Clock;
   private readonly flushIntervalMs: number;
   private readonly pool = new SessionPool();
-  private readonly visitors = new VisitorIndex((slot) => this.pool.visitor[slot]);
+  private readonly visitors = new VisitorIndex((slot, visitor) => this.pool.isVisitor(slot, visitor));
   /**
    * Ids of the events `recover` and `reconcile` put into sessions, while inside the lateness horizon.
    * Only those can come to `ingest` a second time: a store read for a late event's visitors sees
@@ -80,9 +77,9 @@ export class Sessionizer {
     return this.pool.used;
   }
 
-  /** Bytes held (for /metrics): the session slots and visitor index (strings estimated), and the restored ids. */
+  /** Bytes held (for /metrics): the session slots and the visitor index, and the restored ids. */
   memory(): { sessions: number; seenIds: number } {
-    const sessions = this.pool.byteLength + this.visitors.byteLength + this.visitors.size * VISITOR_STRING_BYTES;
+    const sessions = this.pool.byteLength + this.visitors.byteLength;
     return { sessions, seenIds: this.restored.byteLength };
   }
 
@@ -172,8 +169,7 @@ export class Sessionizer {
       cur = pool.next[cur]!;
     }
     if (cur === NO_SLOT || pool.start[cur]! - this.gapMs > ts) {
-      // Reuse the indexed visitor string so each visitor's hash is held once.
-      const slot = pool.alloc(event.site, head === NO_SLOT ? event.visitor : pool.visitor[head]!, ts);
+      const slot = pool.alloc(event.site, event.visitor, ts);
       this.touched?.set(slot, null);
       pool.next[slot] = cur;
       if (prev !== NO_SLOT) pool.next[prev] = slot;

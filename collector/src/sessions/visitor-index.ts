@@ -15,15 +15,16 @@ interface SiteTable {
 /**
  * (site, visitor) -> first session slot, keyed by the visitor's 53-bit fingerprint (`fingerprint53`)
  * in typed arrays: 12 bytes a slot at load 1/2..3/4, where a Map keyed by the hash string took ~40
- * bytes an entry more. Exact: a lookup also compares the visitor string the slot holds
- * (`visitorOf(head)`), so two visitors sharing a fingerprint keep separate entries. Entries are
+ * bytes an entry more. Exact: a lookup also asks whether the head slot holds that visitor
+ * (`isVisitor`), so two visitors sharing a fingerprint keep separate entries. Entries are
  * changed by their head slot (`replace`, `remove`), so the caller may release the slot first.
  */
 export class VisitorIndex {
   private readonly bySite = new Map<string, SiteTable>();
   size = 0;
 
-  constructor(private readonly visitorOf: (slot: number) => string | undefined) {}
+  /** `isVisitor(slot, visitor)`: whether a head slot holds that visitor (it compares what the pool keeps). */
+  constructor(private readonly isVisitor: (slot: number, visitor: string) => boolean) {}
 
   get(site: string, fp: number, visitor: string): number {
     const table = this.bySite.get(site);
@@ -32,7 +33,7 @@ export class VisitorIndex {
     for (let i = fp % keys.length; ; i = i + 1 === keys.length ? 0 : i + 1) {
       const key = keys[i]!;
       if (key === EMPTY) return NO_SLOT;
-      if (key === fp && this.visitorOf(heads[i]!) === visitor) return heads[i]!;
+      if (key === fp && this.isVisitor(heads[i]!, visitor)) return heads[i]!;
     }
   }
 

@@ -6,7 +6,7 @@ import { VisitorIndex } from '../../../collector/src/sessions/visitor-index.js';
 describe('VisitorIndex', () => {
   it('keeps visitors that share a fingerprint apart (a lookup compares the visitor the slot holds)', () => {
     const visitorOf: string[] = [];
-    const index = new VisitorIndex((slot) => visitorOf[slot]);
+    const index = new VisitorIndex((slot, visitor) => visitorOf[slot] === visitor);
     visitorOf[1] = 'aaaa';
     visitorOf[2] = 'bbbb';
     index.add('s', 42, 1);
@@ -27,7 +27,7 @@ describe('VisitorIndex', () => {
 
   it('stays exact and bounded through many adds and removes (deleted entries are dropped on growth)', () => {
     const visitorOf: string[] = [];
-    const index = new VisitorIndex((slot) => visitorOf[slot]);
+    const index = new VisitorIndex((slot, visitor) => visitorOf[slot] === visitor);
     const live = new Map<string, number>();
     for (let round = 0; round < 20; round++) {
       for (let i = 0; i < 5000; i++) {
