@@ -1,32 +1,38 @@
-import { fingerprint53 } from '../sessions/fingerprint.js';
 import type { StreamEvent } from '../sessions/types.js';
+import { parsedVisitor, parseVisitorHex } from '../sessions/visitor-hex.js';
 import { LatestTimes } from './latest-times.js';
 
 /** "Current visitors" horizon: distinct visitors with an event in the last 5 minutes. */
 export const CURRENT_WINDOW_MS = 5 * 60_000;
 
+/** One site's visitors: 64-bit hashes in a typed table, other strings (tests) in a Map. */
+interface SiteVisitors {
+  hashes: LatestTimes;
+  texts: Map<string, number>;
+}
+
 /**
- * Distinct visitors per site with an event time in (now - 5 min, now]: keeps each visitor's latest
- * event time and forgets visitors once they age out (memory bounded by the last 5 minutes).
- * Visitors are held as 53-bit fingerprints of their hash in typed arrays (~30 bytes each; a
- * Map keyed by the hash string took ~85 MB at 1M visitors): two visitors share one with
- * probability 2^-53 per pair, i.e. the count is one low with probability ~5e-5 at 1M visitors.
+ * Exact distinct visitors per site with an event time in (now - 5 min, now]: keeps each visitor's
+ * latest event time and forgets visitors once they age out (memory bounded by the last 5 minutes).
+ * Visitor hashes are held as their two uint32 halves in typed arrays (~30 bytes a visitor; a Map
+ * keyed by the hash string took ~85 MB at 1M visitors).
  */
 export class RecentVisitors {
-  private readonly bySite = new Map<string, LatestTimes>();
+  private readonly bySite = new Map<string, SiteVisitors>();
 
   constructor(private readonly windowMs = CURRENT_WINDOW_MS) {}
 
   add(events: Iterable<StreamEvent>): void {
     let site = '';
-    let visitors: LatestTimes | undefined;
+    let visitors: SiteVisitors | undefined;
     for (const event of events) {
       if (event.site !== site || !visitors) {
         site = event.site;
         visitors = this.bySite.get(site);
-        if (!visitors) this.bySite.set(site, (visitors = new LatestTimes()));
+        if (!visitors) this.bySite.set(site, (visitors = { hashes: new LatestTimes(), texts: new Map() }));
       }
-      visitors.note(fingerprint53(event.visitor), event.ts);
+      if (parseVisitorHex(event.visitor)) visitors.hashes.note(parsedVisitor.hi, parsedVisitor.lo, event.ts);
+      else if ((visitors.texts.get(event.visitor) ?? -Infinity) < event.ts) visitors.texts.set(event.visitor, event.ts);
     }
   }
 
@@ -40,23 +46,29 @@ export class RecentVisitors {
     const visitors = this.bySite.get(site);
     if (!visitors) return 0;
     const after = now - this.windowMs;
-    const { inside, aged } = visitors.count(after, now);
-    if (aged === visitors.size) this.bySite.delete(site);
-    else if (aged * 2 >= visitors.size) visitors.compact(after);
+    const { hashes, texts } = visitors;
+    const counted = hashes.count(after, now);
+    if (counted.aged > 0 && counted.aged * 2 >= hashes.size) hashes.compact(after);
+    let inside = counted.inside;
+    for (const [visitor, ts] of texts) {
+      if (ts <= after) texts.delete(visitor);
+      else if (ts <= now) inside++;
+    }
+    if (hashes.size === 0 && texts.size === 0) this.bySite.delete(site);
     return inside;
   }
 
   /** Visitors held, all sites. */
   get size(): number {
     let n = 0;
-    for (const visitors of this.bySite.values()) n += visitors.size;
+    for (const visitors of this.bySite.values()) n += visitors.hashes.size + visitors.texts.size;
     return n;
   }
 
   /** Bytes of the tables. */
   get byteLength(): number {
     let bytes = 0;
-    for (const visitors of this.bySite.values()) bytes += visitors.byteLength;
+    for (const visitors of this.bySite.values()) bytes += visitors.hashes.byteLength;
     return bytes;
   }
 }
