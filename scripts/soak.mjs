@@ -40,8 +40,6 @@ function runSuite(label, command, commandArgs, env) {
   });
   const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').trim());
   const figures = lines.filter((line) => /^(beacon decoder fuzz|http fuzz|http fuzz replay|http fuzz handles|exactly once|after outage|outage|tracked before navigation):/.test(line));
-  // The navigation case pins a known SDK bug (test.fail): say so next to its figures.
-  for (let i = 0; i < figures.length; i++) if (figures[i].startsWith('tracked before navigation')) figures[i] = `known SDK bug, expected to fail: ${figures[i]}`;
   const failures = lines.filter((line) => /^(FAIL|Counterexample:|Error: Property failed)/.test(line)).slice(0, 6);
   const summary = [...failures, ...lines.filter((line) => /^Tests\s|^\d+ (passed|failed|flaky|skipped)/.test(line)).slice(-3)];
   console.log([...figures, ...summary].join('\n'));
