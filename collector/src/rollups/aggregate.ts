@@ -53,6 +53,13 @@ export interface Aggregate {
   followers?: Aggregate[];
   /** Cached visitor unions that include this window's visitors (series points). */
   visitorFollowers?: DistinctSet[];
+  /**
+   * Earliest and latest event time added (Infinity / -Infinity: none). Unknown (-Infinity /
+   * Infinity) for windows restored from a snapshot. A range whose edge falls inside a window with
+   * no event on the far side of the edge can use the whole window (see Rollups.exactRange).
+   */
+  minTs: number;
+  maxTs: number;
 }
 
 export function emptyAggregate(): Aggregate {
@@ -61,7 +68,7 @@ export function emptyAggregate(): Aggregate {
     pages: new Map(), pageVisitors: new Map(), entryPages: new Map(), exitPages: new Map(), referrers: new Map(),
     utmSources: new Map(), utmMediums: new Map(), utmCampaigns: new Map(), countries: new Map(), browsers: new Map(),
     os: new Map(), devices: new Map(), customEvents: new Map(), eventProps: new Map(), errorMessages: new Map(),
-    vitals: new Map(),
+    vitals: new Map(), minTs: Infinity, maxTs: -Infinity,
   };
 }
 
@@ -157,6 +164,8 @@ export function addVisitorEvents(agg: Aggregate, events: readonly StreamEvent[],
   const devices = new RunCounter(agg.devices);
   for (let i = from; i < to; i++) {
     const event = events[i]!;
+    if (event.ts < agg.minTs) agg.minTs = event.ts;
+    if (event.ts > agg.maxTs) agg.maxTs = event.ts;
     if (event.type !== 'pageview') {
       addOtherEvent(agg, event);
       continue;
@@ -194,6 +203,8 @@ export function addSession(agg: Aggregate, session: SessionSnapshot, sign: 1 | -
 /** Folds `source` into `target` (source unchanged). */
 export function mergeInto(target: Aggregate, source: Aggregate): void {
   target.version++;
+  target.minTs = Math.min(target.minTs, source.minTs);
+  target.maxTs = Math.max(target.maxTs, source.maxTs);
   target.pageviews += source.pageviews;
   target.events += source.events;
   target.errors += source.errors;
@@ -224,6 +235,8 @@ export function cloneAggregate(agg: Aggregate): Aggregate {
   copy.sessions = agg.sessions;
   copy.bounces = agg.bounces;
   copy.durationMs = agg.durationMs;
+  copy.minTs = agg.minTs;
+  copy.maxTs = agg.maxTs;
   for (const key of COUNT_KEYS) copy[key] = new Map(agg[key]);
   for (const [page, set] of agg.pageVisitors) copy.pageVisitors.set(page, set.clone());
   for (const [name, sketch] of agg.vitals) copy.vitals.set(name, sketch.clone());

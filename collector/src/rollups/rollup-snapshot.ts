@@ -65,6 +65,9 @@ export function decodeSnapshot(bytes: Buffer): RollupSnapshot & { windows: Snaps
     const sizeMs = reader.f64() as WindowSizeMs;
     const start = reader.f64();
     const window = emptyAggregate();
+    // Not in the snapshot: unknown, so no range edge uses the window whole (Rollups.exactRange).
+    window.minTs = -Infinity;
+    window.maxTs = Infinity;
     window.pageviews = reader.f64();
     window.events = reader.f64();
     window.errors = reader.f64();
