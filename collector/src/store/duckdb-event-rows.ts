@@ -1,9 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventType } from '../ingest/ingest-types.js';
 import type { StoredEvent } from './store.js';
+import { EVENT_COLUMNS as COLUMNS } from './duckdb-migrations.js';
 
-const COLUMNS = `site, id_hash, type, ts, received_at, visitor, path, name, value, props, source,
-  utm_source, utm_medium, utm_campaign, country, browser, os, device`;
 
 /** Raw event rows back as `StoredEvent`s (stream recovery, rollup edges, late reconciliation). */
 export async function selectEvents(connection: DuckDBConnection, where: string, params: (string | bigint)[]): Promise<StoredEvent[]> {

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { JOURNAL_COLUMNS } from './duckdb-journal-lines.js';
 import type { ExclusivePool } from './exclusive-pool.js';
 import type { Journal, Segment } from './journal.js';
+import { EVENT_COLUMNS as COLUMNS } from './duckdb-migrations.js';
 
 /** Options of {@link JournalLoader}; defaults in brackets. */
 export interface JournalLoaderOptions {
@@ -33,10 +34,15 @@ interface FlushWaiter {
   reject(error: unknown): void;
 }
 
-const COLUMNS = `site, id_hash, type, ts, received_at, visitor, path, name, value, props, source,
-  utm_source, utm_medium, utm_campaign, country, browser, os, device`;
 
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The statement of a load: journal segment files into `events` (group-end lines read as NULL rows, skipped). */
+export function loadSegmentsSql(paths: readonly string[]): string {
+  return `INSERT INTO events (${COLUMNS}) SELECT ${COLUMNS}
+    FROM read_json([${paths.map(sqlString).join(', ')}], format = 'newline_delimited', columns = ${JOURNAL_COLUMNS})
+    WHERE site IS NOT NULL`;
+}
 
 /**
  * Moves sealed journal segments into DuckDB: one transaction per load runs
@@ -141,10 +147,7 @@ export class JournalLoader {
       await this.#writers.with(async (connection) => {
         await connection.run('BEGIN TRANSACTION');
         try {
-          await connection.run(`INSERT INTO events (${COLUMNS}) SELECT ${COLUMNS}
-            FROM read_json([${batch.map((segment) => sqlString(segment.path)).join(', ')}],
-              format = 'newline_delimited', columns = ${JOURNAL_COLUMNS})
-            WHERE site IS NOT NULL`);
+          await connection.run(loadSegmentsSql(batch.map((segment) => segment.path)));
           await connection.run('UPDATE journal_state SET loaded_seq = $1::BIGINT', [BigInt(lastSeq)]);
           await connection.run('COMMIT');
         } catch (error) {

@@ -1,5 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
+/** The `events` table's columns, in the order the store writes and reads them. */
+export const EVENT_COLUMNS = `site, id_hash, type, ts, received_at, visitor, path, name, value, props, source,
+  utm_source, utm_medium, utm_campaign, country, browser, os, device`;
+
 /**
  * Schema migrations, applied in order, each in its own transaction, recorded in
  * `schema_migrations`. Append only: never edit a released migration (docs/storage.md).

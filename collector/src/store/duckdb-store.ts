@@ -29,12 +29,12 @@ export interface DuckDBStoreOptions {
 
 /**
  * DuckDB's buffer pool defaults to 80% of RAM; the collector's budget is 400 MB RSS in total, so
- * the pool is capped (larger queries spill to `<file>.tmp/`). At 256 MB it still held ~140 MB of
- * cached table blocks after 10M events were loaded (wisp_store_memory_bytes; 16 MB at 96 MB, with the
- * loads as fast and a SQL stats answer over the 10M rows still served). One DuckDB thread: the event
- * loop needs the other core, and the journal loads are large enough that one thread keeps up.
+ * the pool is capped (larger queries spill to `<file>.tmp/`). Not below 256 MB: at 128 MB the SQL
+ * stats over 5-10M events (ranges older than the rollups, the edge-budget fallback) failed with
+ * DuckDB's Out of Memory error (measured: 30 days over 10M events, and its previous period). One
+ * DuckDB thread: the event loop needs the other core, and the journal loads keep up with one.
  */
-const DUCKDB_CONFIG = { memory_limit: '128MB', threads: '1' };
+export const DUCKDB_CONFIG = { memory_limit: '256MB', threads: '1' };
 
 /**
  * Appends in flight at once. The journal groups whatever arrives while a write is in flight into
