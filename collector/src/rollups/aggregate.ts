@@ -26,7 +26,7 @@ export interface Aggregate {
   durationMs: number;
   pages: Counts;
   pageVisitors: Map<string, DistinctSet>;
-  /** Day windows: `pageVisitors` not kept yet, built from the day's hour windows when first read (see Rollups). */
+  /** Hour and day windows: `pageVisitors` not kept yet, built from their minute / hour windows when first read or settled (see Rollups). */
   pageVisitorsDeferred?: boolean;
   entryPages: Counts;
   exitPages: Counts;
@@ -56,7 +56,7 @@ export interface Aggregate {
   /**
    * Earliest and latest event time added (Infinity / -Infinity: none). Unknown (-Infinity /
    * Infinity) for windows restored from a snapshot. A range whose edge falls inside a window with
-   * no event on the far side of the edge can use the whole window (see Rollups.exactRange).
+   * no event on the far side of the edge can use the whole window (see exactRange in cover-range.ts).
    */
   minTs: number;
   maxTs: number;

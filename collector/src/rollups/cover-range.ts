@@ -1,4 +1,5 @@
-import { WINDOW_SIZES_MS, type WindowSizeMs } from './window-sizes.js';
+import type { Aggregate } from './aggregate.js';
+import { MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
 export interface WindowRef {
   sizeMs: WindowSizeMs;
@@ -57,4 +58,27 @@ function mergeAdjacent(edges: TimeRange[]): TimeRange[] {
     else out.push({ ...edge });
   }
   return out;
+}
+
+/**
+ * [from, to) widened to whole minutes where that changes no answer: when the usable minute window
+ * holding an edge (`minuteWindow(start)`, undefined = empty) has no event on the far side of it, the
+ * whole minute holds the same events, and so the same sessions starting in it, as the range's part of
+ * it, and no raw edge is needed there. "Today until now" of a busy site otherwise read the current
+ * minute's events from the store on every request (or went to SQL past the edge budget).
+ */
+export function exactRange(from: number, to: number, minuteFloor: number, minuteWindow: (start: number) => Pick<Aggregate, 'minTs' | 'maxTs'> | undefined): TimeRange {
+  let exactFrom = from;
+  let exactTo = to;
+  const first = windowStart(from, MINUTE_MS);
+  if (first !== from && first >= minuteFloor) {
+    const window = minuteWindow(first);
+    if (!window || window.minTs >= from) exactFrom = first;
+  }
+  const last = windowStart(to, MINUTE_MS);
+  if (last !== to && last >= minuteFloor && last >= exactFrom) {
+    const window = minuteWindow(last);
+    if (!window || window.maxTs < to) exactTo = last + MINUTE_MS;
+  }
+  return { from: exactFrom, to: exactTo };
 }

@@ -65,7 +65,7 @@ export function decodeSnapshot(bytes: Buffer): RollupSnapshot & { windows: Snaps
     const sizeMs = reader.f64() as WindowSizeMs;
     const start = reader.f64();
     const window = emptyAggregate();
-    // Not in the snapshot: unknown, so no range edge uses the window whole (Rollups.exactRange).
+    // Not in the snapshot: unknown, so no range edge uses the window whole (exactRange).
     window.minTs = -Infinity;
     window.maxTs = Infinity;
     window.pageviews = reader.f64();

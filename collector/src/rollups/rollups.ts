@@ -1,6 +1,6 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { addSession, addVisitorEvents, emptyAggregate, mergeInto, visitorRunEnd, type Aggregate } from './aggregate.js';
-import { coverRange, type RangeCover, type TimeRange, type WindowRef } from './cover-range.js';
+import { coverRange, exactRange, type RangeCover, type WindowRef } from './cover-range.js';
 import { packWindow } from './pack-window.js';
 import { buildPageVisitors, canDeferPages, DEFERRABLE_SIZES, partSize } from './deferred-pages.js';
 import { visitorFingerprint } from './distinct-set.js';
@@ -152,7 +152,8 @@ export class Rollups {
    */
   windowsWithRefs(site: string, from: number, to: number, pages = true): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
     const floors = this.floors();
-    const exact = this.exactRange(site, from, to, floors[MINUTE_MS]);
+    const minutes = this.sites.get(site)?.get(MINUTE_MS);
+    const exact = exactRange(from, to, floors[MINUTE_MS], (start) => minutes?.get(start));
     const cover = coverRange(exact.from, exact.to, floors);
     const windows: Aggregate[] = [];
     const refs: WindowRef[] = [];
@@ -165,30 +166,6 @@ export class Rollups {
       }
     }
     return { cover, windows, refs };
-  }
-
-  /**
-   * [from, to) widened to whole minutes where that changes no answer: when the usable minute window
-   * holding an edge has no event on the far side of it (or is empty), the whole minute holds the
-   * same events, and so the same sessions starting in it, as the range's part of it, and no raw edge
-   * is needed there. "Today until now" of a busy site otherwise read the current minute's events from
-   * the store on every request (or went to SQL past the edge budget).
-   */
-  exactRange(site: string, from: number, to: number, minuteFloor = this.floors()[MINUTE_MS]): TimeRange {
-    const minutes = this.sites.get(site)?.get(MINUTE_MS);
-    let exactFrom = from;
-    let exactTo = to;
-    const first = windowStart(from, MINUTE_MS);
-    if (first !== from && first >= minuteFloor) {
-      const window = minutes?.get(first);
-      if (!window || window.minTs >= from) exactFrom = first;
-    }
-    const last = windowStart(to, MINUTE_MS);
-    if (last !== to && last >= minuteFloor && last >= exactFrom) {
-      const window = minutes?.get(last);
-      if (!window || window.maxTs < to) exactTo = last + MINUTE_MS;
-    }
-    return { from: exactFrom, to: exactTo };
   }
 
   /** The cover of [from, to) and its non-empty windows, unmerged (for cheap per-bucket counts). */

@@ -18,7 +18,7 @@ function rollupsWith(events: StreamEvent[]): Rollups {
   return rollups;
 }
 
-describe('Rollups.exactRange', () => {
+describe('range edges inside a minute (exactRange)', () => {
   it('a range ending now, inside a minute whose events all came before now, needs no raw edge', () => {
     const events = [pageview(1, NOW - 20_000), pageview(2, NOW - 1000), pageview(3, DAY_START + 3_600_000)];
     const { edges, aggregate } = rollupsWith(events).query('s', DAY_START, NOW);
