@@ -22,6 +22,11 @@ export interface CollectorConfig {
   sites: ReadonlySet<string> | undefined;
   /** `WISP_RATE_LIMIT`: ingest requests per second per client IP (burst 4x); 0 disables. Default 50. */
   rateLimitPerSecond: number;
+  /**
+   * `WISP_DEDUPE_MEMORY_KEYS`: dedupe keys of one arrival day held in memory before they are written
+   * to a run file in the data dir (default 524,288: ~8 MB). Lower trades memory for more files.
+   */
+  dedupeMemoryKeys: number;
   /** `--demo`: serve demo/ under /demo/. */
   demo: boolean;
 }
@@ -64,6 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     trustProxy: env.WISP_TRUST_PROXY === '1',
     sites: sites && sites.length > 0 ? new Set(sites) : undefined,
     rateLimitPerSecond: integer('WISP_RATE_LIMIT', env.WISP_RATE_LIMIT, 50, 1_000_000),
+    dedupeMemoryKeys: Math.max(1, integer('WISP_DEDUPE_MEMORY_KEYS', env.WISP_DEDUPE_MEMORY_KEYS, 1 << 19, 1 << 26)),
     demo: argv.includes('--demo'),
   };
 }

@@ -74,9 +74,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const listeners: StoredListener[] = [];
   const listenerQueue = new ListenerQueue(listeners, metrics);
   const rateLimiter = new RateLimiter(config.rateLimitPerSecond);
-  const deduper = new Deduper();
+  const deduper = await Deduper.open({ dir: join(config.dataDir, 'dedupe'), sealKeys: config.dedupeMemoryKeys });
   for await (const rows of store.scanIdHashes(deduper.windowStart(Date.now()))) {
     for (const row of rows) deduper.add(row.idHash, row.receivedAt);
+    await deduper.caughtUp();
   }
   metrics.memoryParts.push(() => ({ dedupe_index: deduper.byteLength }));
   const anonymize = createAnonymizer({
@@ -152,6 +153,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     drain: async () => {
       await committer.drain();
       await listenerQueue.settled();
+      await deduper.close();
     },
   };
 }

@@ -35,8 +35,8 @@ describe('U64Set', () => {
 });
 
 describe('Deduper', () => {
-  test('remembers keys for 8 arrival days, then drops the whole day', () => {
-    const deduper = new Deduper();
+  test('remembers keys for 8 arrival days, then drops the whole day', async () => {
+    const deduper = await Deduper.open({ dir: join(tempDataDir(), 'dedupe') });
     deduper.add(42n, NOON);
     deduper.add(43n, NOON + DAY);
     expect(deduper.has(42n)).toBe(true);
@@ -47,6 +47,7 @@ describe('Deduper', () => {
     expect(deduper.has(43n)).toBe(true);
     expect(deduper.size).toBe(3);
     expect(deduper.windowStart(NOON + 8 * DAY)).toBe(Date.parse('2026-11-21T00:00:00Z'));
+    await deduper.close();
   });
 });
 

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { spawnCollector, type CollectorProcess } from '../support/collector-process.js';
 import { event, getStats, postBatch, type TestEvent } from '../support/collector-fixtures.js';
@@ -6,7 +8,9 @@ let collector: CollectorProcess | undefined;
 afterEach(() => collector?.kill());
 
 const SITE = 'durable.test';
-const env = { WISP_RATE_LIMIT: '0' };
+// A small dedupe memory: keys go to run files (and runs merge) within the first requests, so the
+// restarts below rebuild the index through runs, as a busy collector's is.
+const env = { WISP_RATE_LIMIT: '0', WISP_DEDUPE_MEMORY_KEYS: '64' };
 const pageviews = async (c: CollectorProcess) =>
   (await getStats(c.url, c.token, { site: SITE, from: Date.now() - 3_600_000, to: Date.now() + 60_000 })).json.totals.pageviews as number;
 
@@ -47,6 +51,8 @@ test('kill -9 under load loses no acknowledged event and duplicates none after r
   await collector.kill('SIGKILL');
   await Promise.all(senders);
 
+  // the index was on disk at the kill (runs), not only in memory
+  expect(readdirSync(join(dataDir, 'dedupe')).filter((name) => name.endsWith('.keys')).length).toBeGreaterThan(0);
   const acked = sent.filter((r) => r.acked);
   expect(acked.length).toBeGreaterThan(50);
   expect(sent.length).toBeGreaterThan(acked.length); // some requests were in flight at the kill

@@ -7,8 +7,15 @@ const INITIAL_SLOTS = 16;
 const split64 = new BigUint64Array(1);
 const halves = new Uint32Array(split64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const LO = LITTLE_ENDIAN ? 0 : 1;
-const HI = 1 - LO;
+/** Index of a key's low / high uint32 half in a `Uint32Array` view of 64-bit keys (platform byte order). */
+export const LO = LITTLE_ENDIAN ? 0 : 1;
+export const HI = 1 - LO;
+
+/** Splits a key into the shared words returned (read `[LO]` and `[HI]` before the next call). */
+export function splitKey(key: bigint): Uint32Array {
+  split64[0] = key;
+  return halves;
+}
 
 /**
  * A set of 64-bit keys (uniformly spread hashes) in `Uint32Array`s (two words per slot), open
@@ -35,11 +42,15 @@ export class U64Set {
   }
 
   has(key: bigint): boolean {
-    split64[0] = key;
-    const lo = halves[LO]!;
-    const hi = halves[HI]!;
-    const isZero = lo === 0 && hi === 0;
-    return find(this.shards[this.shardOf(hi)]!, isZero ? 1 : lo, hi) >= 0;
+    const words = splitKey(key);
+    const lo = words[LO]!;
+    const hi = words[HI]!;
+    return this.hasWords(lo === 0 && hi === 0 ? 1 : lo, hi);
+  }
+
+  /** `has` for a key already split into halves, (lo, hi) not both 0 (key 0 is looked up as 1). */
+  hasWords(lo: number, hi: number): boolean {
+    return find(this.shards[this.shardOf(hi)]!, lo, hi) >= 0;
   }
 
   /** Adds a key; false when it was already there. */
@@ -57,6 +68,29 @@ export class U64Set {
     this.counts[shard]! += 1;
     this.size++;
     return true;
+  }
+
+  /** Shards hold ascending key ranges: shard i holds the keys whose high half starts with the bits of i. */
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  /**
+   * Copies the keys of one shard into `into` as word pairs (`[2i + LO]`, `[2i + HI]`, i.e. a
+   * `BigUint64Array`'s layout) from pair `at` on, unordered; returns how many it copied.
+   */
+  copyShardKeys(shard: number, into: Uint32Array, at: number): number {
+    const slots = this.shards[shard]!;
+    let n = 0;
+    for (let i = 0; i < slots.length; i += 2) {
+      const lo = slots[i]!;
+      const hi = slots[i + 1]!;
+      if (lo === 0 && hi === 0) continue;
+      into[(at + n) * 2 + LO] = lo;
+      into[(at + n) * 2 + HI] = hi;
+      n++;
+    }
+    return n;
   }
 
   /** Bytes of the tables. */

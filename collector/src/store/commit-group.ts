@@ -46,7 +46,14 @@ export function createGroupCommit(deps: GroupCommitDeps): (requests: StoredEvent
       return false;
     };
     const groupKeys = new U64Set(0);
-    const fresh = requests.map((events) => firstOccurrences(known, events, groupKeys));
+    let fresh: StoredEvent[][];
+    try {
+      fresh = requests.map((events) => firstOccurrences(known, events, groupKeys));
+    } catch (error) {
+      metrics.errors.inc({ kind: 'dedupe' });
+      console.error(`wisp-collector: dedupe failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw storeFailed('the dedupe index could not be read; retry later');
+    }
     const rows = fresh.flat();
     const written = store.append(rows);
     const outcome = written.then(() => {});
