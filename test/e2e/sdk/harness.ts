@@ -53,7 +53,12 @@ export interface Stats {
   vitals: Array<{ key: string; p75: number }>;
 }
 
+/**
+ * A request body the SDK sent: a beacon to `/api/e` (maybe gzipped), or the loader's last resort
+ * when the page leaves before the bridge has loaded, JSON to `/api/events` (same shape, sdk/README.md).
+ */
 export function decodeBody(body: Buffer): WireBatch {
+  if (body[0] === 0x7b) return JSON.parse(body.toString('utf8')) as WireBatch;
   const bytes = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
   return decodeBeacon(new Uint8Array(bytes));
 }
@@ -145,6 +150,21 @@ export function queuedRows(page: Page, site: string): Promise<unknown[]> {
       }),
     `wisp:${site}`,
   );
+}
+
+/**
+ * Types of the capturing `click`/`auxclick` listeners on `document` (what wisp-clicks.js installs
+ * once it has loaded), read with the DevTools protocol: the page has no API to list listeners.
+ */
+export async function clickListeners(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: 'document' });
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! });
+    return listeners.filter((listener) => listener.useCapture && /^(aux)?click$/.test(listener.type)).map((listener) => listener.type).sort();
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** Imports the npm build (`wisp.js`) from the collector into the page and calls `init()`; the client becomes `window.wisp`. */

@@ -1,5 +1,12 @@
 import type { Page } from '@playwright/test';
-import { expect, flush, initEsm, ready, test, track } from './harness.js';
+import config from '../../../playwright.config.js';
+import { CHROME_UA } from '../../support/collector-fixtures.js';
+import { clickListeners, expect, flush, initEsm, ready, test, track } from './harness.js';
+
+// Beacons sent while a page unloads leave without Playwright's per-context UA override (i.e. as
+// HeadlessChrome, a bot): the browser-wide switch makes them count.
+const launchOptions = config.use?.launchOptions ?? {};
+test.use({ launchOptions: { ...launchOptions, args: [...(launchOptions.args ?? []), `--user-agent=${CHROME_UA}`] } });
 
 async function importWisp(page: Page, url: string) {
   return page.evaluate(async (href) => {
@@ -81,24 +88,38 @@ test('Global Privacy Control and Do Not Track are respected by default: nothing 
 });
 
 test('outbound-link clicks are tracked when opted in; destroy() restores history and stops tracking', async ({ stack }) => {
-  stack.setPage({ attributes: 'data-outbound-links', body: '<a id="out" href="https://elsewhere.example/page?session=abc">out</a>' });
+  stack.setPage({
+    attributes: 'data-outbound-links',
+    body: '<a id="out" href="https://elsewhere.example/page?session=abc">out</a><a id="stay" href="https://elsewhere.example/stay" onclick="event.preventDefault()">stay</a>',
+  });
   const context = await stack.newContext();
   await context.route('https://elsewhere.example/**', (route) => route.fulfill({ body: 'elsewhere' }));
   const page = await context.newPage();
   await page.goto(`${stack.pageOrigin}/links`);
   await ready(page);
-  await page.waitForTimeout(300); // the click chunk loads lazily
+  // wisp-clicks.js loads lazily: a click before it has installed its listeners is not tracked.
+  await expect.poll(() => clickListeners(page)).toEqual(['auxclick', 'click']);
   const pushStateBefore = await page.evaluate(() => history.pushState.toString());
   await page.evaluate(() => (window as unknown as { wisp: { destroy(): void } }).wisp.destroy());
   expect(await page.evaluate(() => history.pushState.toString())).toContain('[native code]');
   expect(pushStateBefore).not.toContain('[native code]');
+  expect(await clickListeners(page)).toEqual([]);
+  await page.click('#stay'); // refuted below: nothing is tracked after destroy()
 
   await page.reload();
   await ready(page);
-  await page.waitForTimeout(300);
+  await expect.poll(() => clickListeners(page)).toEqual(['auxclick', 'click']);
+  // The pipeline is up (bridge loaded, worker started): a click on the way out before that leaves
+  // by the loader's last resort, without props (sdk/README.md).
+  await flush(page);
   await page.click('#out');
   await page.waitForURL('https://elsewhere.example/**');
+  // Delivery is at-least-once: as the page leaves, the worker's batch and the pagehide beacon may
+  // both carry the click (the worker has not heard back yet), with one id the collector counts once.
   await expect
-    .poll(() => stack.sentEvents().filter((event) => event.name === 'Outbound Link: Click').map((event) => event.props.url), { timeout: 15_000 })
-    .toEqual(['https://elsewhere.example/page']);
+    .poll(async () => (await stack.stats()).events.find((event) => event.key === 'Outbound Link: Click')?.count, { timeout: 15_000 })
+    .toBe(1);
+  const clicks = stack.sentEvents().filter((event) => event.name === 'Outbound Link: Click');
+  expect(new Set(clicks.map((event) => event.id)).size).toBe(1);
+  expect(new Set(clicks.map((event) => event.props.url))).toEqual(new Set(['https://elsewhere.example/page']));
 });
