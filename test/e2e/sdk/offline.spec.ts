@@ -47,7 +47,7 @@ test('a reload while a flush is in flight still delivers each event exactly once
   stack.proxy.down(false);
   stack.proxy.setFaults({ slow: 1 }); // answers held back 1.5 s: the reload interrupts the flush
   void flush(page).catch(() => {});
-  await page.waitForTimeout(300);
+  await expect.poll(() => stack.proxy.counts.slow).toBeGreaterThan(0); // the flush has reached the collector
   await page.reload();
   stack.proxy.setFaults({});
   await ready(page);

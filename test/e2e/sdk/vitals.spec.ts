@@ -1,6 +1,6 @@
 import config from '../../../playwright.config.js';
 import { CHROME_UA } from '../../support/collector-fixtures.js';
-import { expect, ready, test } from './harness.js';
+import { expect, flush, ready, test } from './harness.js';
 
 // Beacons sent while a page unloads leave without Playwright's per-context UA override, i.e. with
 // the HeadlessChrome UA, which the collector rightly files as a bot. The browser-wide switch makes
@@ -16,12 +16,20 @@ test('web vitals arrive (loaded lazily as their own chunk); CLS, reported as the
   page.on('request', (request) => loaded.push(new URL(request.url()).pathname));
   await page.goto(`${stack.pageOrigin}/vitals`);
   await ready(page);
-  await page.click('#b'); // a slow interaction: LCP is final, INP has something to measure
-  await page.waitForTimeout(300);
-  await page.goto('about:blank'); // pagehide + visibilitychange(hidden): web-vitals reports LCP, CLS, INP
   // INP is registered too, but whether a synthetic click leaves an Event Timing entry in headless
   // Chromium depends on timing (usually none; under load, sometimes one): INP may or may not come.
   const sentVitals = () => [...new Set(stack.sentEvents().filter((event) => event.type === 'vital').map((event) => event.name))].filter((name) => name !== 'INP').sort();
+  // wisp-vitals.js loads after the first pageview: FCP and TTFB, reported as soon as it runs, show
+  // it has started (a page that leaves before that reports no vitals), and that the pipeline is up.
+  await expect
+    .poll(async () => {
+      await flush(page);
+      return sentVitals();
+    }, { timeout: 15_000 })
+    .toEqual(['FCP', 'TTFB']);
+  await page.click('#b'); // a slow interaction: LCP is final, INP has something to measure
+  await page.waitForTimeout(300);
+  await page.goto('about:blank'); // pagehide + visibilitychange(hidden): web-vitals reports LCP, CLS, INP
   await expect.poll(sentVitals, { timeout: 15_000 }).toEqual(['CLS', 'FCP', 'LCP', 'TTFB']);
   for (const vital of stack.sentEvents().filter((event) => event.type === 'vital')) {
     expect(typeof vital.props.value).toBe('number');
