@@ -114,7 +114,7 @@ async function rebuildByDay(pipeline: StreamPipeline, eventsByTime: (from: numbe
     rollups.addEvents(a >= from ? events : events.filter((e) => e.ts >= from));
     addSessions([...runs.push(events), ...runs.closeIdle(b)]);
     receipts.add(events.filter((e) => (e.receivedAt ?? -Infinity) >= recentReceipt));
-    rollups.prune();
+    rollups.prune('now');
   }
   addSessions(runs.finish());
   return read;

@@ -28,6 +28,11 @@ export interface Aggregate {
   pageVisitors: Map<string, DistinctSet>;
   /** Hour and day windows: `pageVisitors` not kept yet, built from their minute / hour windows when first read or settled (see Rollups). */
   pageVisitorsDeferred?: boolean;
+  /**
+   * Deferred, and a build is filling `pageVisitors` a slice at a time (PageSetBuild): events add their
+   * pairs to it as well, so none arriving meanwhile is missed. Not complete before the build clears both flags.
+   */
+  pageVisitorsBuilding?: boolean;
   entryPages: Counts;
   exitPages: Counts;
   /** Pageviews per source domain, UTM value, country, browser, OS, device (empty values skipped). */
@@ -172,7 +177,7 @@ export function addVisitorEvents(agg: Aggregate, events: readonly StreamEvent[],
     }
     agg.pageviews++;
     bump(agg.pages, event.path);
-    if (!agg.pageVisitorsDeferred) {
+    if (!agg.pageVisitorsDeferred || agg.pageVisitorsBuilding) {
       let pageVisitors = agg.pageVisitors.get(event.path);
       if (!pageVisitors) agg.pageVisitors.set(event.path, (pageVisitors = new DistinctSet()));
       pageVisitors.addFingerprint(visitorFp);

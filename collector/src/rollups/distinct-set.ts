@@ -65,6 +65,16 @@ export class DistinctSet {
     } else for (const fp of other.small!) this.addFingerprint(fp);
   }
 
+  /** Adds `members[from, to)` (a sliced merge: another set's members, a chunk at a time). */
+  addMembers(members: Uint32Array, from: number, to: number): void {
+    if (this.size + (to - from) <= SMALL_LIMIT) {
+      for (let i = from; i < to; i++) this.addFingerprint(members[i]!);
+      return;
+    }
+    this.toTable();
+    this.large!.addMany(members, from, to);
+  }
+
   /** A set holding these fingerprints (snapshot restore). */
   static of(fingerprints: ArrayLike<number>): DistinctSet {
     const set = new DistinctSet();

@@ -52,6 +52,12 @@ export class Fingerprint32Set {
     }
   }
 
+  /** Adds `values[from, to)` (non-zero fingerprints) with one sizing step. */
+  addMany(values: Uint32Array, from: number, to: number): void {
+    this.reserve(this.size + (to - from));
+    for (let j = from; j < to; j++) this.insert(values[j]!);
+  }
+
   /** Grows once so that `members` fit under the load limit. */
   reserve(members: number): void {
     if (members * 5 <= this.slots.length * 4) return;

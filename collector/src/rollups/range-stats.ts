@@ -13,6 +13,7 @@ export type EdgeLoader = (site: string, from: number, to: number) => Promise<{ e
 
 /** Exact aggregate of [from, to): whole rollup windows plus raw edges. */
 export async function rangeAggregate(rollups: Rollups, site: string, from: number, to: number, loadEdge: EdgeLoader): Promise<Aggregate> {
+  await rollups.pagesReady(site, from, to);
   const { aggregate, edges } = rollups.query(site, from, to);
   for (const edge of edges) {
     const raw = await loadEdge(site, edge.from, edge.to);
@@ -47,6 +48,8 @@ export interface RangeStatsOptions {
 export async function rangeStats(
   rollups: Rollups, site: string, from: number, to: number, loadEdge: EdgeLoader, options: RangeStatsOptions,
 ): Promise<StatsBody & { series: { t: string; pageviews: number; visitors: number }[] }> {
+  // Page sets of deferred windows built in the background first (not in one piece by `view`).
+  await rollups.pagesReady(site, from, to);
   const { parts, extra, edges } = rollups.view(site, from, to);
   for (const edge of edges) {
     const raw = await loadEdge(site, edge.from, edge.to);

@@ -1,11 +1,12 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { addSession, addVisitorEvents, emptyAggregate, mergeInto, visitorRunEnd, type Aggregate } from './aggregate.js';
 import { coverRange, exactRange, type RangeCover, type WindowRef } from './cover-range.js';
-import { packWindow } from './pack-window.js';
-import { buildPageVisitors, canDeferPages, DEFERRABLE_SIZES, partSize } from './deferred-pages.js';
+import { WindowPack } from './pack-window.js';
+import { canDeferPages, DEFERRABLE_SIZES, PageSetBuild, partSize } from './deferred-pages.js';
 import { visitorFingerprint } from './distinct-set.js';
 import { windowSetBytes, type RollupMemory } from './rollup-memory.js';
 import { RollupViews } from './rollup-views.js';
+import { WindowJobs, type WindowJob, type WindowJobReport } from './window-jobs.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, WINDOW_SIZES_MS, windowStart, type WindowSizeMs } from './window-sizes.js';
 
 export interface RollupsOptions {
@@ -17,6 +18,10 @@ export interface RollupsOptions {
    * nothing before this process started). `rebuild` sets it after loading stored events.
    */
   coveredFrom?: number;
+  /** Background work on windows (page set builds, packing) runs in slices of about this long. Default 10 ms. */
+  sliceMs?: number;
+  /** Called when a page set build or a pack of a window is done (logs, measurements). */
+  onWindowJob?: (report: WindowJobReport) => void;
 }
 
 export interface RangeQuery extends RangeCover {
@@ -61,9 +66,22 @@ export class Rollups {
   private lastWindow: Partial<Record<WindowSizeMs, { site: string; start: number; window: Aggregate }>> = {};
   /** Called before a window changes while a snapshot is being captured (copy-on-write). */
   private beforeChange: ((window: Aggregate) => void) | null = null;
+  /** Page set builds and packs, a slice at a time between turns of the event loop. */
+  private readonly jobs: WindowJobs;
 
   constructor(options: RollupsOptions) {
     this.clock = options.clock;
+    this.jobs = new WindowJobs({
+      sliceMs: options.sliceMs,
+      // A build changes its window (a pack only changes how its sets are held).
+      beforeStep: (job) => {
+        if (job.kind === 'build') this.beforeChange?.(job.window);
+      },
+      onDone: (report) => {
+        this.afterJob(report.job);
+        options.onWindowJob?.(report);
+      },
+    });
     this.retentionMs = { ...DEFAULT_RETENTION };
     for (const size of WINDOW_SIZES_MS) this.retentionMs[size] = options.retentionMs?.[size] ?? DEFAULT_RETENTION[size];
     this.covered = options.coveredFrom ?? this.clock();
@@ -151,21 +169,32 @@ export class Rollups {
    * caller reads no page visitor sets (deferred ones are then not built).
    */
   windowsWithRefs(site: string, from: number, to: number, pages = true): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
-    const floors = this.floors();
-    const minutes = this.sites.get(site)?.get(MINUTE_MS);
-    const exact = exactRange(from, to, floors[MINUTE_MS], (start) => minutes?.get(start));
-    const cover = coverRange(exact.from, exact.to, floors);
-    const windows: Aggregate[] = [];
-    const refs: WindowRef[] = [];
-    for (const ref of cover.windows) {
-      const window = this.window(site, ref.sizeMs, ref.start);
-      if (window) {
-        if (pages && window.pageVisitorsDeferred) this.buildPages(site, ref.sizeMs, ref.start, window);
-        windows.push(window);
-        refs.push(ref);
-      }
-    }
+    const { cover, windows, refs } = this.cover(site, from, to);
+    // Built at once only when no `pagesReady` ran before (or a window appeared since): see there.
+    windows.forEach((window, i) => {
+      if (pages && window.pageVisitorsDeferred) this.jobs.finishNow(window, () => this.pageBuild(site, refs[i]!, window));
+    });
     return { cover, windows, refs };
+  }
+
+  /**
+   * Resolves once the windows a read of [from, to) with pages (`view`, `query`) would use have their
+   * page visitor sets: deferred ones are built in the background a slice at a time (joining builds
+   * already under way, e.g. the one a prune started when the window closed). Await it before such a
+   * read so the read does not build them in one piece (an hour of 10M pairs held the loop ~0.9 s).
+   */
+  async pagesReady(site: string, from: number, to: number): Promise<void> {
+    const { windows, refs } = this.cover(site, from, to);
+    const builds: Promise<void>[] = [];
+    windows.forEach((window, i) => {
+      if (window.pageVisitorsDeferred) builds.push(this.jobs.run(window, () => this.pageBuild(site, refs[i]!, window)));
+    });
+    await Promise.all(builds);
+  }
+
+  /** Resolves once no background build or pack is left (tests, measurements). */
+  jobsIdle(): Promise<void> {
+    return this.jobs.idle();
   }
 
   /** The cover of [from, to) and its non-empty windows, unmerged (for cheap per-bucket counts). */
@@ -200,6 +229,7 @@ export class Rollups {
 
   /** Replaces all windows (startup: a snapshot's, or none before a rebuild); windows before `coveredFrom` stay unusable. */
   restore(coveredFrom: number, entries: Iterable<{ site: string; sizeMs: WindowSizeMs; start: number; window: Aggregate }>): void {
+    this.jobs.cancelAll();
     this.sites.clear();
     this.views.clear();
     this.lastWindow = {};
@@ -213,7 +243,7 @@ export class Rollups {
     }
     // A window with pageviews and no page sets was saved deferred. The snapshot holds its parts (they
     // are kept longer than it stays deferred): deferred again, built by the prune below if settled or
-    // if its parts fall out of retention now (they are still here, not pruned yet).
+    // if its parts fall out of retention now (they are still here, not pruned yet); if only closed, in the background.
     for (const size of DEFERRABLE_SIZES) {
       for (const [, bySize] of this.sites) {
         for (const window of bySize.get(size)?.values() ?? []) {
@@ -221,7 +251,7 @@ export class Rollups {
         }
       }
     }
-    this.prune();
+    this.prune('now');
   }
 
   /**
@@ -243,27 +273,38 @@ export class Rollups {
     return { minuteSets: bySize[MINUTE_MS], hourSets: bySize[HOUR_MS], daySets: bySize[DAY_MS], mergeSets: this.views.setBytes(new Set()) };
   }
 
-  /** Drops windows that fell out of retention, and packs the distinct sets of settled hour and day windows. */
-  prune(): void {
+  /**
+   * Drops windows that fell out of retention, builds the page sets of closed deferred hour and day
+   * windows, and packs the distinct sets of settled ones. `'background'` (ticks while serving): builds
+   * and packs go to the background, a slice at a time, except a build whose parts leave now (at once,
+   * before they are dropped: a restart long after the snapshot). `'now'` (startup, before listening):
+   * settled windows are built and packed at once, as a rebuild's memory bound needs.
+   */
+  prune(mode: 'background' | 'now' = 'background'): void {
     const now = this.clock();
     this.lastPrune = now;
     this.lastWindow = {};
     const floors = this.floors();
-    // Deferred page sets are built before anything is dropped: when settled, or before their parts leave.
+    const settled = (size: WindowSizeMs, start: number) => start + size <= now - PACK_AFTER_MS;
+    // Built once closed (before anyone reads them), and at the latest before their parts are dropped.
     for (const size of DEFERRABLE_SIZES) {
       for (const [site, bySize] of this.sites) {
         for (const [start, window] of bySize.get(size) ?? []) {
-          const due = start + size <= now - PACK_AFTER_MS || start < floors[partSize(size)];
-          if (window.pageVisitorsDeferred && due && start >= floors[size]) this.buildPages(site, size, start, window);
+          if (!window.pageVisitorsDeferred || start < floors[size]) continue;
+          const build = () => this.pageBuild(site, { sizeMs: size, start }, window);
+          if (start < floors[partSize(size)] || (mode === 'now' && settled(size, start))) this.jobs.finishNow(window, build);
+          else if (start + size <= now) void this.jobs.run(window, build);
         }
       }
     }
-    for (const bySize of this.sites.values()) {
+    for (const [site, bySize] of this.sites) {
       for (const [size, windows] of bySize) {
         for (const [start, window] of windows) {
           if (start < floors[size]) windows.delete(start);
-          // Packed again after a late event unpacked a set of it.
-          else if (size !== MINUTE_MS && start + size <= now - PACK_AFTER_MS && !window.visitors.isPacked) packWindow(window);
+          // Packed again after a late event unpacked a set of it; a window still being built waits for its build.
+          else if (size !== MINUTE_MS && settled(size, start) && !window.visitors.isPacked && !window.pageVisitorsDeferred) {
+            this.pack(site, size, start, window, mode);
+          }
         }
       }
     }
@@ -303,8 +344,41 @@ export class Rollups {
     return window;
   }
 
-  private buildPages(site: string, size: WindowSizeMs, start: number, window: Aggregate): void {
-    this.beforeChange?.(window);
-    buildPageVisitors(window, site, size, start, (s, partSizeMs, t) => this.window(s, partSizeMs, t));
+  /** Usable windows of the cover of [from, to) that have data, with their refs. */
+  private cover(site: string, from: number, to: number): { cover: RangeCover; windows: Aggregate[]; refs: WindowRef[] } {
+    const floors = this.floors();
+    const minutes = this.sites.get(site)?.get(MINUTE_MS);
+    const exact = exactRange(from, to, floors[MINUTE_MS], (start) => minutes?.get(start));
+    const cover = coverRange(exact.from, exact.to, floors);
+    const windows: Aggregate[] = [];
+    const refs: WindowRef[] = [];
+    for (const ref of cover.windows) {
+      const window = this.window(site, ref.sizeMs, ref.start);
+      if (window) {
+        windows.push(window);
+        refs.push(ref);
+      }
+    }
+    return { cover, windows, refs };
+  }
+
+  private pageBuild(site: string, ref: WindowRef, window: Aggregate): PageSetBuild {
+    return new PageSetBuild(window, site, ref.sizeMs, ref.start, (s, size, t) => this.window(s, size, t));
+  }
+
+  private pack(site: string, size: WindowSizeMs, start: number, window: Aggregate, mode: 'background' | 'now'): void {
+    const pack = () => new WindowPack(window, site, size, start);
+    if (mode === 'now') this.jobs.finishNow(window, pack);
+    else void this.jobs.run(window, pack);
+  }
+
+  /**
+   * A window built after it settled is packed now (in the background): e.g. one restored from a
+   * snapshot, whose visitors set was packed as it was read, would otherwise keep its page sets as tables.
+   */
+  private afterJob(job: WindowJob): void {
+    if (job.kind === 'build' && job.start + job.size <= this.clock() - PACK_AFTER_MS && this.window(job.site, job.size, job.start) === job.window) {
+      this.pack(job.site, job.size, job.start, job.window, 'background');
+    }
   }
 }

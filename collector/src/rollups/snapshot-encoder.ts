@@ -11,6 +11,8 @@ export const SMALL_SET = 64;
 /** Body bytes per chunk: no single growing buffer (its doublings copy hundreds of MB at 10M events). */
 const CHUNK_BYTES = 4 << 20;
 
+const NO_PAGES: ReadonlyMap<string, DistinctSet> = new Map();
+
 /** The snapshot's scalars, fixed when it is taken. */
 export type SnapshotHeader = Omit<RollupSnapshot, 'windows'>;
 
@@ -38,8 +40,11 @@ export class SnapshotEncoder {
     for (const n of [window.pageviews, window.events, window.errors, window.sessions, window.bounces, window.durationMs]) body.f64(n);
     this.set(window.visitors);
     for (const key of COUNT_KEYS) this.counts(window, key);
-    body.u32(window.pageVisitors.size);
-    for (const [page, visitors] of window.pageVisitors) {
+    // A deferred window (maybe part way through its build) is written without page sets: the
+    // restore marks it deferred again and builds it from its parts.
+    const pageVisitors = window.pageVisitorsDeferred ? NO_PAGES : window.pageVisitors;
+    body.u32(pageVisitors.size);
+    for (const [page, visitors] of pageVisitors) {
       body.u32(this.ref(page));
       this.set(visitors);
     }
