@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadCore } from 'wisp/core';
 import { machineDescription, markdownTable, measure, writeResultsSection } from './run.mjs';
+import { memoryParts, procStatusMb } from './lib/memory-parts.mjs';
 import { waitForListening } from './lib/wait-for-listening.mjs';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
@@ -181,10 +182,6 @@ function cpuMeter(ceilingPid, collectorPid) {
   return { stop: () => read().map((value, i) => value - before[i]) };
 }
 
-function procStatusMb(pid, field) {
-  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb ?? 0) / 1024;
-}
 
 /** Collector memory after RSS_EVENTS unique events from RSS_VISITORS visitors, sent as fast as it takes them. */
 async function memoryCase() {
@@ -204,8 +201,7 @@ async function memoryCase() {
     await new Promise((resolve) => setTimeout(resolve, 10_000)); // background loads and GC settle
     const rssSettled = procStatusMb(pid, 'VmRSS');
     const peak = procStatusMb(pid, 'VmHWM');
-    const metrics = await (await fetch(`${collector.url}/metrics`)).text();
-    const gauge = (name) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? 0);
+    const parts = await memoryParts(collector.url, pid);
     // Then the dashboard's "today" over all of it: the busy minutes' edges are over the per-request
     // bound (WISP_STATS_MAX_EDGE_EVENTS), so SQL answers; before that bound it grew the collector by GBs.
     const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400_000;
@@ -218,8 +214,7 @@ async function memoryCase() {
     return {
       statsStatus: statsAnswer.status, statsMs, statsPageviews: today.totals?.pageviews, statsVisitors: today.totals?.visitors, rssAfterStats, sqlFallbacks,
       events: result['2xx'] * RSS_BATCH, errors: result.errors + result.timeouts + result.non2xx, seconds, rssAfter, rssSettled, peak,
-      heapMb: gauge('wisp_nodejs_heap_size_used_bytes') / 1048576, externalMb: gauge('wisp_nodejs_external_memory_bytes') / 1048576,
-      dedupeKeys: gauge('wisp_dedupe_keys'), samples,
+      parts, samples,
     };
   } finally {
     collector.child.kill('SIGTERM');
@@ -254,7 +249,7 @@ Acknowledged ${fmt(m.events)} events in ${m.seconds.toFixed(0)} s (${fmt(m.event
 
 ${markdownTable(['after (s)', ...m.samples.filter((_, i) => i % 3 === 2).map((x) => x.s.toFixed(0))], [['RSS MB', ...m.samples.filter((_, i) => i % 3 === 2).map((x) => x.rss.toFixed(0))]])}
 
-- RSS right after the last answer ${m.rssAfter.toFixed(0)} MB, 10 s later ${m.rssSettled.toFixed(0)} MB, peak (VmHWM) ${m.peak.toFixed(0)} MB; JS heap used ${m.heapMb.toFixed(0)} MB, external (ArrayBuffers: dedupe index, stream sets) ${m.externalMb.toFixed(0)} MB, dedupe keys ${fmt(m.dedupeKeys)} (~${((m.dedupeKeys * 13) / 1048576).toFixed(0)} MB of them)
+- RSS right after the last answer ${m.rssAfter.toFixed(0)} MB, 10 s later ${m.rssSettled.toFixed(0)} MB, peak (VmHWM) ${m.peak.toFixed(0)} MB. By part, 10 s after the load (\`wisp_memory_bytes{part}\`: typed arrays exact, maps estimated; DuckDB's own figure): ${Object.entries(m.parts).map(([part, mb]) => `${part} ${mb.toFixed(1)}`).join(', ')} (MB)
 - RSS after ${fmt(m.events)} events and ${fmt(RSS_VISITORS)} visitors (target <= 400 MB) -> **${met ? 'met' : 'not met'}**
 - Then \`/api/stats\` for today (UTC midnight to now): ${m.statsStatus}, ${fmt(m.statsMs)} ms, ${fmt(m.statsPageviews)} pageviews, ${fmt(m.statsVisitors)} visitors (32-bit visitor fingerprints: docs/stream.md); RSS after it ${m.rssAfterStats.toFixed(0)} MB; answered by SQL because an edge was over the per-request bound: ${m.sqlFallbacks} time(s). (Before that bound, a run of this case saw one stats request grow the collector past 4.7 GB.)`;
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { memoryParts, procStatusMb } from '../bench/lib/memory-parts.mjs';
 import { machineDescription, markdownTable, writeResultsSection } from '../bench/run.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,11 +45,6 @@ function runSuite(label, command, commandArgs, env) {
   const summary = [...failures, ...lines.filter((line) => /^Tests\s|^\d+ (passed|failed|flaky|skipped)/.test(line)).slice(-3)];
   console.log([...figures, ...summary].join('\n'));
   return { label, ok: result.status === 0, seconds: Math.round((Date.now() - started) / 1000), figures, summary };
-}
-
-function rssMb(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match[1]) / 1024;
 }
 
 async function startCollector(dataDir) {
@@ -107,21 +103,12 @@ function runWindow(url, seconds) {
   });
 }
 
-/** The collector's memory by part (MB): its `wisp_memory_bytes{part}`, DuckDB's buffers, the JS heap, RSS. */
-async function memoryParts(url, pid) {
-  const metrics = await (await fetch(`${url}/metrics`)).text();
-  const parts = {};
-  for (const [, part, bytes] of metrics.matchAll(/^wisp_memory_bytes\{part="([^"]+)"\} (\S+)$/gm)) parts[part] = Number(bytes) / 2 ** 20;
-  const gauge = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN) / 2 ** 20;
-  return { ...parts, 'DuckDB buffers': gauge('wisp_store_memory_bytes'), 'JS heap used': gauge('wisp_nodejs_heap_size_used_bytes'), RSS: rssMb(pid) };
-}
-
 async function holdLoad() {
   const dataDir = mkdtempSync(join(tmpdir(), 'wisp-soak-'));
   const collector = await startCollector(dataDir);
   console.log(`\n=== load: ${rate} requests/s x 50 events for ${minutes} min in ${WINDOW_S} s windows against ${collector.url}`);
   const windows = [];
-  const rssStart = rssMb(collector.child.pid);
+  const rssStart = procStatusMb(collector.child.pid);
   const memoryStart = await memoryParts(collector.url, collector.child.pid);
   let acknowledged = 0;
   const deadline = Date.now() + minutes * 60_000;
@@ -138,7 +125,7 @@ async function holdLoad() {
       p50: result.latency.p50,
       p99: result.latency.p99,
       max: result.latency.max,
-      rss: rssMb(collector.child.pid),
+      rss: procStatusMb(collector.child.pid),
       alive: collector.child.exitCode === null,
     };
     windows.push(row);
@@ -151,7 +138,7 @@ async function holdLoad() {
   }).then((r) => r.json());
   const health = (await fetch(`${collector.url}/healthz`)).status;
   const memoryEnd = await memoryParts(collector.url, collector.child.pid);
-  const rssAfterStats = rssMb(collector.child.pid);
+  const rssAfterStats = procStatusMb(collector.child.pid);
   const rssEnd = windows.at(-1)?.rss ?? rssStart;
   collector.child.kill('SIGTERM');
   await new Promise((resolve) => collector.child.once('exit', resolve));
@@ -208,13 +195,13 @@ async function main() {
       ` (at most ${inFlight} more may be counted: requests in flight when a window ended, 8 per window)` +
       ` -> ${load.counted >= load.acknowledged && load.counted <= load.acknowledged + inFlight ? '**ok**' : '**MISMATCH**'}`,
     `- RSS: ${load.rssStart.toFixed(0)} MB at start -> ${load.rssEnd.toFixed(0)} MB at the end of the load, ${load.acknowledged} events later` +
-      ` (${(((load.rssEnd - load.rssStart) * 2 ** 20) / Math.max(1, load.acknowledged)).toFixed(0)} bytes per event, warm-up included; the dedupe index keeps 7 days of ids by design);` +
+      ` (${(((load.rssEnd - load.rssStart) * 2 ** 20) / Math.max(1, load.acknowledged)).toFixed(0)} bytes per event, warm-up included; the dedupe index keeps 7 days of ids by design, ~1.5 bytes each in memory);` +
       ` ${load.rssAfterStats.toFixed(0)} MB right after one /api/stats over all of them (DuckDB query memory)`,
     `- p99 per window: median ${median(firstHalf)} ms in the first half, ${median(secondHalf)} ms in the second half` +
       ` -> ${median(secondHalf) <= 2 * Math.max(20, median(firstHalf)) ? '**stable**' : '**GROWING**'}`,
     '',
     'Memory by part before the load and after it (`wisp_memory_bytes{part}`: typed arrays exact, maps estimated; DuckDB\'s own',
-    'figure; the dedupe index grows by design, it holds 7 days of ids):',
+    'figure; the dedupe index grows by design, it holds 7 days of ids, ~1.5 bytes each in memory):',
     '',
     markdownTable(
       ['part', 'MB before', 'MB after'],

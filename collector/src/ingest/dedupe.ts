@@ -83,7 +83,7 @@ export class Deduper {
   add(key: bigint, receivedAt: number): void {
     const day = Math.floor(receivedAt / DAY_MS);
     const keys = this.days.get(day) ?? this.startDay(day);
-    keys.hot.add(key);
+    if (keys.hot.add(key) && keys.hot.size === 1) this.reorder(); // empty sets are not searched
     if (keys.hot.size >= this.sealKeys) this.seal(keys);
   }
 
@@ -220,7 +220,7 @@ export class Deduper {
 
   private reorder(): void {
     const newestFirst = [...this.days.values()].sort((a, b) => b.day - a.day);
-    this.sets = newestFirst.flatMap((keys) => [keys.hot, ...keys.sealing]);
+    this.sets = newestFirst.flatMap((keys) => (keys.hot.size > 0 ? [keys.hot, ...keys.sealing] : keys.sealing));
     this.runs = newestFirst.flatMap((keys) => keys.runs.map((entry) => entry.run).reverse());
   }
 }
