@@ -1,5 +1,6 @@
 import { fingerprint53 } from '../sessions/fingerprint.js';
 import { Fingerprint32Set } from './fingerprint32-set.js';
+import { sortUint32 } from './sort-u32.js';
 
 /** Members kept in a plain array (no typed-array overhead) before switching to a hash table. */
 const SMALL_LIMIT = 16;
@@ -95,19 +96,36 @@ export class DistinctSet {
    */
   static pack(sets: DistinctSet[]): void {
     let total = 0;
-    for (const set of sets) total += set.size;
+    let largest = 0;
+    for (const set of sets) {
+      total += set.size;
+      largest = Math.max(largest, set.size);
+    }
     const shared = new Uint32Array(total);
+    const scratch = new Uint32Array(largest);
     let offset = 0;
     for (const set of sets) {
       const from = offset;
       set.forEach((fp) => (shared[offset++] = fp));
-      shared.subarray(from, offset).sort();
+      sortUint32(shared.subarray(from, offset), scratch);
       set.small = null;
       set.large = null;
       set.packed = shared;
       set.packedFrom = from;
       set.packedTo = offset;
     }
+  }
+
+  /**
+   * Takes `sorted` (every member, ascending, unique; never written again) as its packed form: a pack
+   * sorted a large set's members over several slices. The caller checks the set did not grow meanwhile.
+   */
+  adoptSorted(sorted: Uint32Array): void {
+    this.small = null;
+    this.large = null;
+    this.packed = sorted;
+    this.packedFrom = 0;
+    this.packedTo = sorted.length;
   }
 
   get isPacked(): boolean {

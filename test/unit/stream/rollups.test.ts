@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coverRange, DAY_MS, DistinctSet, HOUR_MS, MINUTE_MS, QuantileSketch, Rollups } from '../../../collector/src/rollups/index.js';
 import { rollupCoverage } from '../../../collector/src/rollups/rollup-coverage.js';
+import { RadixSort, sortUint32 } from '../../../collector/src/rollups/sort-u32.js';
 import { Sessionizer, sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
 import { DEFAULT_ROLLUP_DAYS } from '../../../collector/src/stream-wiring.js';
 import { statsDirect, statsViaRollups, statsViaView } from './stats-helpers.js';
@@ -70,6 +71,29 @@ describe('DistinctSet', () => {
         lists.slice(0, -1).forEach((list, i) => expect(sorted(sets[i]!)).toEqual([...new Set(list)].sort((a, b) => a - b)));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('sortUint32 (packing)', () => {
+  it('sorts like the built-in sort, any length and any range of values (property)', () => {
+    const value = fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 70_000 }), fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xffffffff));
+    fc.assert(
+      // Short lists take the built-in sort, longer ones (512 on) the radix sort.
+      fc.property(fc.oneof(fc.array(value, { maxLength: 600 }), fc.array(value, { minLength: 512, maxLength: 3000 })), fc.integer({ min: 1, max: 700 }), (list, budget) => {
+        const expected = [...Uint32Array.from(list).sort()];
+        const values = Uint32Array.from(list);
+        sortUint32(values, new Uint32Array(values.length));
+        expect([...values]).toEqual(expected);
+        // A bounded piece at a time (a background pack), any budget.
+        const stepped = Uint32Array.from(list);
+        const sort = new RadixSort(stepped);
+        let steps = 1;
+        while (!sort.step(budget)) steps++;
+        expect([...stepped]).toEqual(expected);
+        expect(steps).toBeLessThanOrEqual(Math.ceil((5 * list.length) / budget) + 5);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aggregateOf, DAY_MS, HOUR_MS, MINUTE_MS, Rollups, type Aggregate, type WindowSizeMs } from '../../../collector/src/rollups/index.js';
+import { aggregateOf, DAY_MS, DistinctSet, emptyAggregate, HOUR_MS, MINUTE_MS, Rollups, type Aggregate, type WindowSizeMs } from '../../../collector/src/rollups/index.js';
 import { PageSetBuild } from '../../../collector/src/rollups/deferred-pages.js';
+import { WindowPack } from '../../../collector/src/rollups/pack-window.js';
 import type { StreamEvent } from '../../../collector/src/sessions/index.js';
 
 const DAY0 = Date.UTC(2026, 10, 20);
@@ -128,4 +129,45 @@ describe('page visitor sets built a slice at a time', () => {
     expect(turns).toBeGreaterThan(0);
     expect(pageSets(hour)).toEqual(expectedPages(events, HOUR_MS, DAY0 + HOUR_MS));
   });
+
+  it('a window packed a slice at a time keeps every member, with members added between every two steps (property)', () => {
+    const members = fc.array(fc.integer({ min: 1, max: 2 ** 32 - 1 }), { maxLength: 60 });
+    fc.assert(
+      fc.property(fc.array(members, { maxLength: 6 }), members, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 2 ** 32 - 1 })), { maxLength: 40 }), fc.integer({ min: 1, max: 30 }),
+        (pages, visitors, adds, groupMembers) => {
+          const sorted = (list: Iterable<number>) => [...list].sort((a, b) => a - b);
+          const windowOf = () => {
+            const window = emptyAggregate();
+            window.visitors = DistinctSet.of(visitors);
+            pages.forEach((list, i) => window.pageVisitors.set(`/p${i}`, DistinctSet.of(list)));
+            return { window, sets: [window.visitors, ...window.pageVisitors.values()] };
+          };
+          // Alone: every set packed, the same members.
+          const still = windowOf();
+          const alone = new WindowPack(still.window, 's', HOUR_MS, DAY0, groupMembers);
+          while (!alone.step(0));
+          still.sets.forEach((set, i) => {
+            expect(set.isPacked).toBe(true);
+            expect(sorted(set.toArray())).toEqual(sorted(new Set([visitors, ...pages][i])));
+          });
+          // With members arriving between steps (late events): none lost (a set that grew while it was
+          // sorted stays a table until the next prune).
+          const { window, sets } = windowOf();
+          const expected = [visitors, ...pages].map((list) => new Set(list));
+          const pack = new WindowPack(window, 's', HOUR_MS, DAY0, groupMembers);
+          let next = 0;
+          while (!pack.step(0)) {
+            const [which, fp] = adds[next++ % Math.max(1, adds.length)] ?? [0, 1];
+            sets[which % sets.length]!.addFingerprint(fp);
+            expected[which % sets.length]!.add(fp);
+          }
+          sets.forEach((set, i) => {
+            expect(sorted(set.toArray())).toEqual(sorted(expected[i]!));
+            for (const fp of expected[i]!) expect(set.has(fp)).toBe(true);
+          });
+        }),
+      { numRuns: 300 },
+    );
+  });
 });
+
