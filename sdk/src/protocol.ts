@@ -34,6 +34,8 @@ export interface LastGaspBeacon {
 export interface PageState {
   /** Undelivered events of this page the pipeline has queued; null when there are none. */
   beacon: LastGaspBeacon | null;
+  /** Ids of the events in `beacon`: the main thread does not send them again as unconfirmed. */
+  ids: string[];
 }
 
 export type PageStateListener = (state: PageState) => void;

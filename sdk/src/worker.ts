@@ -65,7 +65,7 @@ export async function createPipeline(
   };
   const publishLastGasp = () => {
     const events = [...undelivered.values()];
-    onPageState({ beacon: events.length ? encodeLastGasp({ site: config.site, events }) : null });
+    onPageState({ beacon: events.length ? encodeLastGasp({ site: config.site, events }) : null, ids: events.map((event) => event.id) });
   };
 
   const sendAll = async (): Promise<FlushOutcome> => {

@@ -33,12 +33,15 @@ export function sendEvents(config: PipelineConfig, unconfirmed: WireEvent[]): vo
  */
 export async function connect(config: PipelineConfig, sdkUrl: string, useWorker: boolean): Promise<Connection> {
   const workerUrl = new URL('wisp-worker.js', sdkUrl);
-  let state: PageState = { beacon: null };
+  let state: PageState = { beacon: null, ids: [] };
   const keep = (latest: PageState) => void (state = latest);
   const lastGasp = (unconfirmed: WireEvent[]) => {
+    // The pipeline puts events in its beacon before it confirms them (the IndexedDB write is
+    // still running): those are in both lists, and go once.
+    const inBeacon = new Set(state.ids);
     if (state.beacon) sendLastGasp(config.endpoint, state.beacon);
-    state = { beacon: null };
-    sendEvents(config, unconfirmed);
+    state = { beacon: null, ids: [] };
+    sendEvents(config, unconfirmed.filter((event) => !inBeacon.has(event.id)));
   };
   // Workers do not reliably see `online` (Chromium's network emulation, some browsers): the page
   // forwards it, and the pipeline flushes at once instead of waiting out its backoff.

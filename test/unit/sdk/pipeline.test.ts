@@ -65,6 +65,18 @@ describe('pipeline (worker.ts) in Node', () => {
     expect(states.at(-1)!.beacon).toBeNull(); // delivered: nothing left for pagehide
   });
 
+  it('publishes the pagehide beacon before the events are confirmed queued, naming the ids it carries', async () => {
+    const { pipeline, states, network } = await setup([]);
+    network.down = true;
+    const added = pipeline.add([event(), event()]);
+    expect(states).toHaveLength(1); // before add() resolves: the main thread may send both lists
+    await added;
+    const { beacon, ids } = states.at(-1)!;
+    const carried = decodeBeacon(new Uint8Array([...beacon!.head, 0 /* sentAt */, ...beacon!.tail])).events.map((e) => e.id);
+    expect(ids).toEqual(carried);
+    expect(ids).toHaveLength(2);
+  });
+
   it('keeps ids through retries (5xx, 429, network) and deletes only on 2xx', async () => {
     const { sent, pipeline } = await setup([503, 429, 202]);
     await pipeline.add([event(), event()]);
