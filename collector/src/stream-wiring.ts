@@ -111,6 +111,7 @@ export async function createStreamWiring(options: {
   const wantedDays = Number(env.WISP_ROLLUP_DAYS ?? defaultDays);
   const days = Number.isFinite(wantedDays) && wantedDays > 0 ? wantedDays : defaultDays;
   const { from, retentionMs } = rollupCoverage(clock(), days);
+  const log = env.WISP_STREAM_LOG === '1' ? (line: string) => console.error(`wisp-collector: ${line}`) : () => {};
   pipeline = new StreamPipeline({
     clock,
     retentionMs,
@@ -120,6 +121,10 @@ export async function createStreamWiring(options: {
       latency.observe(Math.max(0, latencyMs) / 1000);
     },
     onError: onError('reconcile'),
+    // Page sets of a busy hour or day built (or its sets packed) in the background, slice by slice.
+    onWindowJob: ({ job, slices, longestSliceMs, busyMs, totalMs }) => {
+      if (slices > 1) log(`rollup ${job.kind} of ${job.site} ${new Date(job.start).toISOString()} (${job.size / 60_000} min): ${slices} slices, longest ${longestSliceMs.toFixed(1)} ms, ${Math.round(busyMs)} ms of work in ${Math.round(totalMs)} ms`);
+    },
   });
 
   // Recovery: the snapshot plus what was stored after it, or windows rebuilt from `from` on; then
@@ -136,7 +141,6 @@ export async function createStreamWiring(options: {
   const snapshot = snapshotFile && readSnapshot(snapshotFile);
   const started = performance.now();
   const recovery = await recoverPipeline(pipeline, reader, { from, snapshot });
-  const log = env.WISP_STREAM_LOG === '1' ? (line: string) => console.error(`wisp-collector: ${line}`) : () => {};
   log(`stream recovered (${recovery.mode}, ${recovery.events} events) in ${Math.round(performance.now() - started)} ms`);
   // Skipped when nothing changed since the last one (its replay window then still holds).
   let savedRevision = recovery.mode === 'snapshot' && recovery.events === 0 && snapshot?.pendingLate.length === 0 ? pipeline.revision : -1;

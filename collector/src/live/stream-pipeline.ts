@@ -26,6 +26,8 @@ export interface StreamPipelineOptions {
   onProcessed?: (info: ProcessedInfo) => void;
   /** Failures of background late-event reconciliation (e.g. the store query). */
   onError?: (error: unknown) => void;
+  /** When a background page set build or pack of a window is done (see Rollups). */
+  onWindowJob?: RollupsOptions['onWindowJob'];
 }
 
 export interface ProcessedInfo {
@@ -62,7 +64,7 @@ export class StreamPipeline {
     const { clock } = options;
     this.clock = clock;
     this.sessionizer = new Sessionizer({ clock, allowedLatenessMs: options.allowedLatenessMs });
-    this.rollups = new Rollups({ clock, retentionMs: options.retentionMs });
+    this.rollups = new Rollups({ clock, retentionMs: options.retentionMs, onWindowJob: options.onWindowJob });
     this.recentEvents = new RecentEvents(clock());
     this.hub = new LiveHub({
       snapshot: (site) => liveSnapshot(site, clock(), this.rollups, this.recent),
