@@ -119,7 +119,7 @@ export const test = base.extend<{ stack: Stack }>({
 
 export { expect };
 
-/** Waits for `window.wisp` (the script tag build) and returns after its first flush. */
+/** Waits for `window.wisp` (the script tag build has run); its lazily loaded parts may still be loading. */
 export async function ready(page: Page): Promise<void> {
   await page.waitForFunction(() => typeof (window as { wisp?: unknown }).wisp === 'object');
 }
