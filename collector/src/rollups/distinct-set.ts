@@ -106,8 +106,14 @@ export class DistinctSet {
     let offset = 0;
     for (const set of sets) {
       const from = offset;
-      set.forEach((fp) => (shared[offset++] = fp));
-      sortUint32(shared.subarray(from, offset), scratch);
+      if (set.packed) {
+        // Already a sorted run (a window packed again after a late event unpacked another set of it).
+        shared.set(set.packed.subarray(set.packedFrom, set.packedTo), from);
+        offset += set.size;
+      } else {
+        set.forEach((fp) => (shared[offset++] = fp));
+        sortUint32(shared.subarray(from, offset), scratch);
+      }
       set.small = null;
       set.large = null;
       set.packed = shared;

@@ -39,6 +39,7 @@ export class WindowPack implements WindowJob {
     const sets = (this.sets ??= [...this.window.pageVisitors.values(), this.window.visitors]);
     while (this.next < sets.length) {
       if (this.large) this.sortLarge();
+      else if (sets[this.next]!.size > this.groupMembers && sets[this.next]!.isPacked) this.next++; // a sorted run already
       else if (sets[this.next]!.size > this.groupMembers) {
         const set = sets[this.next]!;
         const members = set.toArray();

@@ -196,6 +196,18 @@ describe('page visitor sets built a slice at a time', () => {
             expect(set.isPacked).toBe(true);
             expect(sorted(set.toArray())).toEqual(sorted(new Set([visitors, ...pages][i])));
           });
+          // Packed again after a late member unpacked one set (the others are copied as sorted runs).
+          const [which, fp] = adds[0] ?? [0, 7];
+          still.sets[which % still.sets.length]!.addFingerprint(fp);
+          const again = new WindowPack(still.window, 's', HOUR_MS, DAY0, groupMembers);
+          while (!again.step(0));
+          still.sets.forEach((set, i) => {
+            expect(set.isPacked).toBe(true);
+            const want = new Set([visitors, ...pages][i]);
+            if (i === which % still.sets.length) want.add(fp);
+            expect(sorted(set.toArray())).toEqual(sorted(want));
+            for (const member of want) expect(set.has(member)).toBe(true);
+          });
           // With members arriving between steps (late events): none lost (a set that grew while it was
           // sorted stays a table until the next prune).
           const { window, sets } = windowOf();
