@@ -205,8 +205,8 @@ export function addSession(agg: Aggregate, session: SessionSnapshot, sign: 1 | -
   if (session.exit !== null) bump(agg.exitPages, session.exit, sign);
 }
 
-/** Folds `source` into `target` (source unchanged). */
-export function mergeInto(target: Aggregate, source: Aggregate): void {
+/** Folds `source` into `target` (source unchanged); `pages` false: not its page visitor sets. */
+export function mergeInto(target: Aggregate, source: Aggregate, pages = true): void {
   target.version++;
   target.minTs = Math.min(target.minTs, source.minTs);
   target.maxTs = Math.max(target.maxTs, source.maxTs);
@@ -218,15 +218,19 @@ export function mergeInto(target: Aggregate, source: Aggregate): void {
   target.bounces += source.bounces;
   target.durationMs += source.durationMs;
   for (const key of COUNT_KEYS) for (const [k, n] of source[key]) bump(target[key], k, n);
-  for (const [page, set] of source.pageVisitors) {
-    let into = target.pageVisitors.get(page);
-    if (!into) target.pageVisitors.set(page, (into = new DistinctSet()));
-    into.merge(set);
-  }
+  if (pages) mergePageVisitors(target, source);
   for (const [name, sketch] of source.vitals) {
     let into = target.vitals.get(name);
     if (!into) target.vitals.set(name, (into = new QuantileSketch(sketch.relativeAccuracy)));
     into.merge(sketch);
+  }
+}
+
+function mergePageVisitors(target: Aggregate, source: Aggregate): void {
+  for (const [page, set] of source.pageVisitors) {
+    let into = target.pageVisitors.get(page);
+    if (!into) target.pageVisitors.set(page, (into = new DistinctSet()));
+    into.merge(set);
   }
 }
 

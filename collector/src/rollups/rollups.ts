@@ -1,6 +1,6 @@
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
 import { addSession, addVisitorEvents, emptyAggregate, mergeInto, visitorRunEnd, type Aggregate } from './aggregate.js';
-import { coverRange, exactRange, type RangeCover, type WindowRef } from './cover-range.js';
+import { coverRange, exactRange, type RangeCover, type TimeRange, type WindowRef } from './cover-range.js';
 import { WindowPack } from './pack-window.js';
 import { canDeferPages, DEFERRABLE_SIZES, PageSetBuild, partSize } from './deferred-pages.js';
 import { visitorFingerprint } from './distinct-set.js';
@@ -190,6 +190,11 @@ export class Rollups {
       if (window.pageVisitorsDeferred) builds.push(this.jobs.run(window, () => this.pageBuild(site, refs[i]!, window)));
     });
     await Promise.all(builds);
+  }
+
+  /** The raw edges of [from, to) (the part of `view` / `query` left to raw events), without reading any window. */
+  edgesOf(site: string, from: number, to: number): TimeRange[] {
+    return this.cover(site, from, to).cover.edges;
   }
 
   /** Resolves once no background build or pack is left (tests, measurements). */

@@ -1,5 +1,5 @@
 import { bump, type Aggregate, type COUNT_KEYS, type Counts } from './aggregate.js';
-import type { DistinctSet } from './distinct-set.js';
+import { DistinctSet } from './distinct-set.js';
 import { QuantileSketch } from './quantile-sketch.js';
 
 export interface StatsRow {
@@ -32,9 +32,10 @@ export interface StatsBody {
  * `extra` parts (other cached merges, recent windows, raw edges) combined on the fly so no part is
  * written (parts may be cached merges). Put the largest part first: distinct counts walk the
  * others. Lists are sorted by count (then key) and cut at `limit`. Entry/exit rows count sessions,
- * error rows events.
+ * error rows events. `pageParts`: more parts read for their page visitor sets only (their counts are
+ * in `extra` already): the sets of the listed pages are united per page.
  */
-export function toStats(agg: Aggregate, limit = 20, extra: Aggregate | Aggregate[] = []): StatsBody {
+export function toStats(agg: Aggregate, limit = 20, extra: Aggregate | Aggregate[] = [], pageParts: Aggregate[] = []): StatsBody {
   const extras = Array.isArray(extra) ? extra : [extra];
   const sum = (pick: (a: Aggregate) => number) => extras.reduce((n, part) => n + pick(part), pick(agg));
   const counts = (key: CountKey): Counts => {
@@ -47,7 +48,7 @@ export function toStats(agg: Aggregate, limit = 20, extra: Aggregate | Aggregate
   const top = (c: Counts) => [...c].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
   const byPageviews = (key: CountKey) => top(counts(key)).map(([k, pageviews]) => ({ key: k, pageviews }));
   const byCount = (key: CountKey) => top(counts(key)).map(([k, count]) => ({ key: k, count }));
-  const pageVisitors = (page: string) => unionSize([agg, ...extras].map((part) => part.pageVisitors.get(page)));
+  const pageVisitors = (page: string) => unionSize([...[agg, ...extras].map((part) => part.pageVisitors.get(page)), pageUnion(pageParts, page)]);
   const props = new Map<string, Counts>();
   for (const [k, n] of counts('eventProps')) {
     const [name, prop, value] = k.split('\u0000') as [string, string, string];
@@ -92,6 +93,17 @@ export function toStats(agg: Aggregate, limit = 20, extra: Aggregate | Aggregate
 }
 
 type CountKey = (typeof COUNT_KEYS)[number];
+
+/** The visitors of `page` in `parts`: the one part's set, or a union built for this page alone. */
+function pageUnion(parts: Aggregate[], page: string): DistinctSet | undefined {
+  if (parts.length === 1) return parts[0]!.pageVisitors.get(page);
+  const union = new DistinctSet();
+  for (const part of parts) {
+    const set = part.pageVisitors.get(page);
+    if (set) union.merge(set);
+  }
+  return union;
+}
 
 /** |union of the sets| without building it: the first set's size plus each later set's members found in no earlier one. */
 function unionSize(sets: (DistinctSet | undefined)[]): number {
