@@ -94,14 +94,12 @@ export function toStats(agg: Aggregate, limit = 20, extra: Aggregate | Aggregate
 
 type CountKey = (typeof COUNT_KEYS)[number];
 
-/** The visitors of `page` in `parts`: the one part's set, or a union built for this page alone. */
+/** The visitors of `page` in `parts`: the one set holding it, or a union built for this page alone. */
 function pageUnion(parts: Aggregate[], page: string): DistinctSet | undefined {
-  if (parts.length === 1) return parts[0]!.pageVisitors.get(page);
+  const sets = parts.map((part) => part.pageVisitors.get(page)).filter((set): set is DistinctSet => set !== undefined && set.size > 0);
+  if (sets.length <= 1) return sets[0];
   const union = new DistinctSet();
-  for (const part of parts) {
-    const set = part.pageVisitors.get(page);
-    if (set) union.merge(set);
-  }
+  for (const set of sets) union.merge(set);
   return union;
 }
 
