@@ -4,6 +4,7 @@ import type { Stats, StatsQuery } from '../stats/stats-types.js';
 import { countEventsOfEdgeVisitors, eventsBetween, eventsInRange, eventsOfEdgeVisitors, eventsOfVisitors, eventsSince } from './duckdb-event-rows.js';
 import { JournalLoader, type LoadReport } from './duckdb-journal-loader.js';
 import { GROUP_END, journalText } from './duckdb-journal-lines.js';
+import { DuckDBMemoryWindow } from './duckdb-memory-window.js';
 import { migrate } from './duckdb-migrations.js';
 import { queryStats } from './duckdb-stats.js';
 import { ExclusivePool } from './exclusive-pool.js';
@@ -34,7 +35,9 @@ export interface DuckDBStoreOptions {
  * DuckDB's Out of Memory error (measured: 30 days over 10M events, and its previous period). One
  * DuckDB thread: the event loop needs the other core, and the journal loads keep up with one.
  */
-export const DUCKDB_CONFIG = { memory_limit: '256MB', threads: '1' };
+/** Memory limit while no read runs and while one does (see DuckDBMemoryWindow). */
+export const DUCKDB_MEMORY_LIMITS = { idle: '64MB', reading: '256MB' };
+export const DUCKDB_CONFIG = { memory_limit: DUCKDB_MEMORY_LIMITS.idle, threads: '1' };
 
 /**
  * Appends in flight at once. The journal groups whatever arrives while a write is in flight into
@@ -58,6 +61,7 @@ const READERS = 2;
  */
 export class DuckDBStore implements Store {
   readonly maxConcurrentAppends = CONCURRENT_APPENDS;
+  private readonly memoryWindow: DuckDBMemoryWindow;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -65,7 +69,12 @@ export class DuckDBStore implements Store {
     private readonly readers: ExclusivePool<DuckDBConnection>,
     private readonly journal: Journal,
     private readonly loader: JournalLoader,
-  ) {}
+    private readonly settings: DuckDBConnection,
+  ) {
+    this.memoryWindow = new DuckDBMemoryWindow(async (limit) => {
+      await settings.run(`SET memory_limit = '${limit}'`);
+    }, DUCKDB_MEMORY_LIMITS);
+  }
 
   /** Opens (and migrates) the database, then replays the journal left by the previous process. */
   static async open(dataDir: string, options: DuckDBStoreOptions = {}): Promise<DuckDBStore> {
@@ -88,7 +97,7 @@ export class DuckDBStore implements Store {
     const loader = new JournalLoader({ journal, writers, loadedSeq, intervalMs: options.loadIntervalMs, onLoad: options.onLoad });
     await loader.replay();
     loader.start();
-    return new DuckDBStore(instance, writers, new ExclusivePool(readers), journal, loader);
+    return new DuckDBStore(instance, writers, new ExclusivePool(readers), journal, loader, await instance.connect());
   }
 
   /** Durable once the journal's fdatasync returned; throws a 503 `store_full` when the journal is full. */
@@ -158,7 +167,7 @@ export class DuckDBStore implements Store {
   /** Loads the journal as far as acknowledged, then runs `query` on an idle reader. */
   async #read<R>(query: (reader: DuckDBConnection) => Promise<R>): Promise<R> {
     await this.loader.flush();
-    return this.readers.with(query);
+    return this.memoryWindow.around(() => this.readers.with(query));
   }
 
   /** Loads what the journal holds (what fails stays for the next start), then closes every connection and the database. */
@@ -167,6 +176,8 @@ export class DuckDBStore implements Store {
     await this.loader.stop();
     for (const writer of this.writers.resources) await this.writers.with(async () => writer.closeSync());
     for (const reader of this.readers.resources) await this.readers.with(async () => reader.closeSync());
+    await this.memoryWindow.settled();
+    this.settings.closeSync();
     this.instance.closeSync();
   }
 }
