@@ -66,6 +66,16 @@ export class DistinctSet {
     } else for (const fp of other.small!) this.addFingerprint(fp);
   }
 
+  /**
+   * Room for `members` in one sizing step, before merging several sets into this one (a union grown
+   * merge by merge rehashed at every doubling: ~1/3 of a "today" over an hour of 1M visitors).
+   */
+  reserve(members: number): void {
+    if (members <= SMALL_LIMIT) return;
+    this.toTable();
+    this.large!.reserve(members);
+  }
+
   /** Adds `members[from, to)` (a sliced merge: another set's members, a chunk at a time). */
   addMembers(members: Uint32Array, from: number, to: number): void {
     if (this.size + (to - from) <= SMALL_LIMIT) {

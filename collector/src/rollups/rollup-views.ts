@@ -18,6 +18,11 @@ function members(agg: Aggregate): number {
   return n;
 }
 
+/** Visitors of the windows counted with repeats (an upper bound of their union, to reserve room for it). */
+function visitorsIn(windows: Aggregate[]): number {
+  return windows.reduce((n, window) => n + window.visitors.size, 0);
+}
+
 function mergeAll(windows: Aggregate[]): Aggregate {
   const merged = emptyAggregate();
   for (const window of windows) mergeInto(merged, window);
@@ -62,6 +67,7 @@ export class RollupViews {
   view(site: string, from: number, to: number): { parts: Aggregate[]; extra: Aggregate; pageParts: Aggregate[]; edges: TimeRange[] } {
     const { settled, recent, edges } = this.split(site, from, to);
     const extra = emptyAggregate();
+    extra.visitors.reserve(visitorsIn(recent));
     for (const window of recent) mergeInto(extra, window, false);
     const { days, ends } = settled;
     const windows = [...days.windows, ...ends.windows];
@@ -90,6 +96,7 @@ export class RollupViews {
     let pageviews = 0;
     for (const window of [...windows, ...recent]) pageviews += window.pageviews;
     const extra = new DistinctSet();
+    extra.reserve(visitorsIn(recent));
     for (const window of recent) extra.merge(window.visitors);
     const key = `${site},${settled.days.key},${settled.ends.key}`;
     const base = windows.length === 1 ? windows[0]!.visitors : this.unions.get(key, windows, () => {
