@@ -25,19 +25,16 @@ test('dedupe survives a graceful restart', async () => {
   expect(await pageviews(collector)).toBe(4);
 });
 
-test('kill -9 under load loses no acknowledged event and duplicates none after restart', async () => {
-  collector = await spawnCollector({ env });
-  const { dataDir } = collector;
-  const url = collector.url;
+/** 8 concurrent senders, 20 new events per request, until the process is killed under them. */
+async function loadThenKill(c: CollectorProcess) {
   const sent: { events: TestEvent[]; acked: boolean }[] = [];
   let killed = false;
-  // 8 concurrent senders, 20 new events per request, until the process dies under them.
   const sender = async () => {
     while (!killed) {
       const record = { events: Array.from({ length: 20 }, () => event({ url: 'https://durable.test/p' })), acked: false };
       sent.push(record);
       try {
-        const response = await postBatch(url, SITE, record.events);
+        const response = await postBatch(c.url, SITE, record.events);
         record.acked = response.status === 202 && response.json.accepted === 20;
         if (response.status !== 202) throw new Error(`unexpected ${response.status}`);
       } catch (error) {
@@ -48,14 +45,27 @@ test('kill -9 under load loses no acknowledged event and duplicates none after r
   const senders = Array.from({ length: 8 }, sender);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   killed = true;
-  await collector.kill('SIGKILL');
+  await c.kill('SIGKILL');
   await Promise.all(senders);
+  return sent;
+}
+
+test('kill -9 under load loses no acknowledged event and duplicates none after restart', async () => {
+  // The case under test needs requests in flight at the kill. Rarely (a busy test process) every
+  // answer is already in its socket when the kill lands: then the run proves nothing and is repeated.
+  let sent: Awaited<ReturnType<typeof loadThenKill>> = [];
+  let dataDir = '';
+  for (let attempt = 0; attempt < 3 && !sent.some((r) => !r.acked); attempt++) {
+    collector = await spawnCollector({ env });
+    dataDir = collector.dataDir;
+    sent = await loadThenKill(collector);
+  }
+  expect(sent.some((r) => !r.acked)).toBe(true); // some requests were in flight at the kill
 
   // the index was on disk at the kill (runs), not only in memory
   expect(readdirSync(join(dataDir, 'dedupe')).filter((name) => name.endsWith('.keys')).length).toBeGreaterThan(0);
   const acked = sent.filter((r) => r.acked);
   expect(acked.length).toBeGreaterThan(50);
-  expect(sent.length).toBeGreaterThan(acked.length); // some requests were in flight at the kill
 
   collector = await spawnCollector({ env, dataDir });
   // Nothing acknowledged was lost...
