@@ -55,6 +55,8 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   const sites = env.WISP_SITES?.split(',').map((site) => site.trim()).filter(Boolean);
   const bufferMb = integer('WISP_CLICKHOUSE_BUFFER_MB', env.WISP_CLICKHOUSE_BUFFER_MB, 1024, 1_048_576);
   if (bufferMb === 0) throw new ConfigError('WISP_CLICKHOUSE_BUFFER_MB must be at least 1');
+  const dedupeMemoryKeys = integer('WISP_DEDUPE_MEMORY_KEYS', env.WISP_DEDUPE_MEMORY_KEYS, 1 << 19, 1 << 26);
+  if (dedupeMemoryKeys === 0) throw new ConfigError('WISP_DEDUPE_MEMORY_KEYS must be at least 1');
   for (const arg of argv) {
     if (arg !== '--demo') throw new ConfigError(`unknown argument ${JSON.stringify(arg)} (usage: wisp-collector [--demo])`);
   }
@@ -69,7 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     trustProxy: env.WISP_TRUST_PROXY === '1',
     sites: sites && sites.length > 0 ? new Set(sites) : undefined,
     rateLimitPerSecond: integer('WISP_RATE_LIMIT', env.WISP_RATE_LIMIT, 50, 1_000_000),
-    dedupeMemoryKeys: Math.max(1, integer('WISP_DEDUPE_MEMORY_KEYS', env.WISP_DEDUPE_MEMORY_KEYS, 1 << 19, 1 << 26)),
+    dedupeMemoryKeys,
     demo: argv.includes('--demo'),
   };
 }
