@@ -1,5 +1,6 @@
 import { HttpError } from '../http/http-error.js';
-import { firstOccurrences, type Deduper } from '../ingest/dedupe.js';
+import type { Deduper } from '../ingest/dedupe.js';
+import { firstOccurrences } from '../ingest/first-occurrences.js';
 import { U64Set } from '../ingest/u64-set.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
 import type { IngestResult } from '../routes/ingest-route.js';
