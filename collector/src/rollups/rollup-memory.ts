@@ -13,8 +13,11 @@ export function aggregateSetBytes(agg: Aggregate, counted: Set<Uint32Array>): nu
   return bytes;
 }
 
-/** Window -> its set bytes at a version and page count (a build adds page sets without a version bump). */
-const measured = new WeakMap<Aggregate, { version: number; pages: number; bytes: number }>();
+/**
+ * Window -> its set bytes at a version, page count and packed state (a build adds page sets, and a
+ * pack shrinks them, without a version bump; the visitors set is packed last, so it marks a packed window).
+ */
+const measured = new WeakMap<Aggregate, { version: number; pages: number; packed: boolean; bytes: number }>();
 
 /**
  * `aggregateSetBytes` of a window, remembered until it changes: a scrape walks every window (62 days
@@ -23,9 +26,10 @@ const measured = new WeakMap<Aggregate, { version: number; pages: number; bytes:
  */
 export function windowSetBytes(window: Aggregate): number {
   const hit = measured.get(window);
-  if (hit && hit.version === window.version && hit.pages === window.pageVisitors.size) return hit.bytes;
+  const packed = window.visitors.isPacked;
+  if (hit && hit.version === window.version && hit.pages === window.pageVisitors.size && hit.packed === packed) return hit.bytes;
   const bytes = aggregateSetBytes(window, new Set());
-  measured.set(window, { version: window.version, pages: window.pageVisitors.size, bytes });
+  measured.set(window, { version: window.version, pages: window.pageVisitors.size, packed, bytes });
   return bytes;
 }
 
