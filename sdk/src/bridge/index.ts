@@ -45,9 +45,17 @@ export async function connect(config: PipelineConfig, sdkUrl: string, useWorker:
   };
   // Workers do not reliably see `online` (Chromium's network emulation, some browsers): the page
   // forwards it, and the pipeline flushes at once instead of waiting out its backoff.
-  const onlineFlush = (connection: Connection) => {
-    addEventListener('online', () => void connection.flush().catch(() => {}));
-    return connection;
+  // The listener goes with the connection: after destroy() an `online` must not flush a closed pipeline.
+  const onlineFlush = (connection: Connection): Connection => {
+    const onOnline = () => void connection.flush().catch(() => {});
+    addEventListener('online', onOnline);
+    return {
+      ...connection,
+      close: () => {
+        removeEventListener('online', onOnline);
+        return connection.close();
+      },
+    };
   };
   if (useWorker && typeof Worker !== 'undefined') {
     try {

@@ -152,19 +152,26 @@ export function queuedRows(page: Page, site: string): Promise<unknown[]> {
   );
 }
 
-/**
- * Types of the capturing `click`/`auxclick` listeners on `document` (what wisp-clicks.js installs
- * once it has loaded), read with the DevTools protocol: the page has no API to list listeners.
- */
-export async function clickListeners(page: Page): Promise<string[]> {
+/** The event listeners on a page object (`document`, `window`), read with the DevTools protocol: the page has no API to list them. */
+async function listenersOn(page: Page, expression: 'document' | 'window'): Promise<{ type: string; useCapture: boolean }[]> {
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { result } = await cdp.send('Runtime.evaluate', { expression: 'document' });
-    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! });
-    return listeners.filter((listener) => listener.useCapture && /^(aux)?click$/.test(listener.type)).map((listener) => listener.type).sort();
+    const { result } = await cdp.send('Runtime.evaluate', { expression });
+    return (await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! })).listeners;
   } finally {
     await cdp.detach();
   }
+}
+
+/** Types of the capturing `click`/`auxclick` listeners on `document` (what wisp-clicks.js installs once it has loaded). */
+export async function clickListeners(page: Page): Promise<string[]> {
+  const listeners = await listenersOn(page, 'document');
+  return listeners.filter((listener) => listener.useCapture && /^(aux)?click$/.test(listener.type)).map((listener) => listener.type).sort();
+}
+
+/** How many `online` listeners `window` has (the bridge forwards `online` to the pipeline). */
+export async function onlineListeners(page: Page): Promise<number> {
+  return (await listenersOn(page, 'window')).filter((listener) => listener.type === 'online').length;
 }
 
 /** Imports the npm build (`wisp.js`) from the collector into the page and calls `init()`; the client becomes `window.wisp`. */

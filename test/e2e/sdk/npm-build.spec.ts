@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import config from '../../../playwright.config.js';
 import { CHROME_UA } from '../../support/collector-fixtures.js';
-import { clickListeners, expect, flush, initEsm, ready, test, track } from './harness.js';
+import { clickListeners, expect, flush, initEsm, onlineListeners, ready, test, track } from './harness.js';
 
 // Beacons sent while a page unloads leave without Playwright's per-context UA override (i.e. as
 // HeadlessChrome, a bot): the browser-wide switch makes them count.
@@ -99,11 +99,14 @@ test('outbound-link clicks are tracked when opted in; destroy() restores history
   await ready(page);
   // wisp-clicks.js loads lazily: a click before it has installed its listeners is not tracked.
   await expect.poll(() => clickListeners(page)).toEqual(['auxclick', 'click']);
+  await flush(page); // the bridge is up: it forwards `online` to the pipeline
+  expect(await onlineListeners(page)).toBe(1);
   const pushStateBefore = await page.evaluate(() => history.pushState.toString());
   await page.evaluate(() => (window as unknown as { wisp: { destroy(): void } }).wisp.destroy());
   expect(await page.evaluate(() => history.pushState.toString())).toContain('[native code]');
   expect(pushStateBefore).not.toContain('[native code]');
   expect(await clickListeners(page)).toEqual([]);
+  await expect.poll(() => onlineListeners(page)).toBe(0); // removed as the pipeline closes
   await page.click('#stay'); // refuted below: nothing is tracked after destroy()
 
   await page.reload();
