@@ -52,8 +52,10 @@ export class Deduper {
   private readonly retentionDays: number;
   private readonly sealKeys: number;
   private readonly onError: (error: unknown) => void;
+  private readonly dir: string;
 
-  private constructor(private readonly dir: string, options: DeduperOptions) {
+  private constructor(options: DeduperOptions) {
+    this.dir = options.dir;
     this.retentionDays = options.retentionDays ?? 8;
     this.sealKeys = options.sealKeys ?? SEAL_KEYS;
     this.onError = options.onError ?? ((error) => console.error(`wisp-collector: dedupe index: ${error instanceof Error ? error.message : String(error)}`));
@@ -63,7 +65,7 @@ export class Deduper {
   static async open(options: DeduperOptions): Promise<Deduper> {
     await rm(options.dir, { recursive: true, force: true });
     await mkdir(options.dir, { recursive: true });
-    return new Deduper(options.dir, options);
+    return new Deduper(options);
   }
 
   /** Throws once closed: an index that forgets nothing cannot answer "no" without its runs. */
@@ -102,7 +104,7 @@ export class Deduper {
     }
   }
 
-  /** Runs on disk now (for tests and metrics). */
+  /** Runs on disk now (for tests). */
   get runCount(): number {
     return this.runs.length;
   }
