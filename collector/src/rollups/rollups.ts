@@ -41,11 +41,13 @@ const MINUTE_RETENTION_MS = 6 * HOUR_MS;
 
 /**
  * Windows this long past their end get their distinct sets packed (most of the rollups' memory:
- * ~4 bytes a member instead of ~10 plus a table per page and window; minute windows too, which are
- * kept 6 h: at 50k events/s their sets grew ~7 MB a minute as tables). Events that
- * late are rare (offline queues); one unpacks just the set it touches.
+ * ~4 bytes a member instead of ~10 plus a table per page and window). Events that late are rare
+ * (offline queues); one unpacks just the set it touches. Minute windows soon after they close: at
+ * 50k events/s each minute's sets take ~7 MB as tables, so 15 minutes of them were the largest part
+ * of the rollups at high traffic (10M events from 1M visitors in ~4 min: 69 -> 50-55 MB 10 s after
+ * the load). Hours and days wait longer: a late event unpacks a far larger set there.
  */
-const PACK_AFTER_MS = 15 * MINUTE_MS;
+const PACK_AFTER_MS: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * MINUTE_MS, [HOUR_MS]: 15 * MINUTE_MS, [DAY_MS]: 15 * MINUTE_MS };
 
 const sameMinute = (a: StreamEvent, b: StreamEvent) => windowStart(a.ts, MINUTE_MS) === windowStart(b.ts, MINUTE_MS);
 
@@ -291,7 +293,7 @@ export class Rollups {
     this.lastPrune = now;
     this.lastWindow = {};
     const floors = this.floors();
-    const settled = (size: WindowSizeMs, start: number) => start + size <= now - PACK_AFTER_MS;
+    const settled = (size: WindowSizeMs, start: number) => start + size <= now - PACK_AFTER_MS[size];
     // Built once closed (before anyone reads them), and at the latest before their parts are dropped.
     for (const size of DEFERRABLE_SIZES) {
       for (const [site, bySize] of this.sites) {
@@ -345,7 +347,7 @@ export class Rollups {
       // Every event of an hour also lands in its minute windows, and of a day in its hours, so their
       // page visitor sets are the union of their parts': built once, when the window is first read
       // or settles, instead of three copies of every (page, visitor) pair while it fills.
-      if (canDeferPages(size, start, this.floors(), this.retentionMs, PACK_AFTER_MS)) window.pageVisitorsDeferred = true;
+      if (canDeferPages(size, start, this.floors(), this.retentionMs, PACK_AFTER_MS[size])) window.pageVisitorsDeferred = true;
     }
     return window;
   }
@@ -383,7 +385,7 @@ export class Rollups {
    * snapshot, whose visitors set was packed as it was read, would otherwise keep its page sets as tables.
    */
   private afterJob(job: WindowJob): void {
-    if (job.kind === 'build' && job.start + job.size <= this.clock() - PACK_AFTER_MS && this.window(job.site, job.size, job.start) === job.window) {
+    if (job.kind === 'build' && job.start + job.size <= this.clock() - PACK_AFTER_MS[job.size] && this.window(job.site, job.size, job.start) === job.window) {
       this.pack(job.site, job.size, job.start, job.window, 'background');
     }
   }

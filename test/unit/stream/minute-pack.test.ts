@@ -1,4 +1,4 @@
-// Minute windows are kept 6 h; once settled (15 min after their end) their distinct sets are packed
+// Minute windows are kept 6 h; once settled (2 min after their end) their distinct sets are packed
 // like hours' (4 bytes a member), and every answer stays exact, late events included.
 import { expect, test } from 'vitest';
 import { DAY_MS, MINUTE_MS, Rollups } from '../../../collector/src/rollups/index.js';
@@ -21,7 +21,7 @@ test('settled minute windows are packed, smaller, and answer exactly; a late eve
   rollups.applySessionChanges(sessionsFromEvents(events).map((session) => ({ kind: 'open' as const, session })));
   const before = rollups.memory().minuteSets;
   const last = rollups.window('s', MINUTE_MS, M0 + 9 * MINUTE_MS)!;
-  now = M0 + 24 * MINUTE_MS + 30_000; // the first nine minutes settled, the last not yet
+  now = M0 + 11 * MINUTE_MS + 30_000; // the first nine minutes settled (ended 2 min ago or more), the last not yet
   rollups.prune();
   await rollups.jobsIdle();
   const settled = rollups.window('s', MINUTE_MS, M0)!;
