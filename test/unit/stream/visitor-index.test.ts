@@ -49,4 +49,24 @@ describe('VisitorIndex', () => {
     expect(visited).toBe(live.size);
     expect(index.byteLength).toBeLessThan(live.size * 12 * 4);
   });
+
+  it('keeps 8 bytes a slot: fingerprints whose low 32 bits are 0, 1 or shared still find their own visitor', () => {
+    const visitorOf: string[] = [];
+    const index = new VisitorIndex((slot, visitor) => visitorOf[slot] === visitor);
+    const low0 = 2 ** 32; // low 32 bits 0 and 1: the values that mark empty and deleted slots
+    const fps = [low0, low0 + 1, 2 * low0, 2 * low0 + 1, low0 + 2, 3];
+    fps.forEach((fp, slot) => {
+      visitorOf[slot] = `v${slot}`;
+      index.add('s', fp, slot);
+    });
+    fps.forEach((fp, slot) => expect(index.get('s', fp, `v${slot}`)).toBe(slot));
+    const seen: number[] = [];
+    index.forEach((site, key, head) => {
+      seen.push(head);
+      if (head % 2 === 0) index.remove(site, key, head); // the key handed out works as the fingerprint
+    });
+    expect(seen.sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    fps.forEach((fp, slot) => expect(index.get('s', fp, `v${slot}`)).toBe(slot % 2 === 0 ? NO_SLOT : slot));
+    expect(index.byteLength).toBe(16 * 8);
+  });
 });
