@@ -20,6 +20,8 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 const RSS_EVENTS = Number(process.env.BENCH_RSS_EVENTS ?? 0);
 const RSS_VISITORS = Number(process.env.BENCH_RSS_VISITORS ?? 1_000_000);
 // One visitor per request (site|IP|UA), so reaching every visitor needs at least as many requests.
+/** Seconds the memory case watches the idle collector after the load. */
+const IDLE_S = 180;
 const RSS_BATCH = Math.max(1, Math.min(50, Math.floor(RSS_EVENTS / RSS_VISITORS) || 1));
 const CONNECTIONS = 32;
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -202,6 +204,14 @@ async function memoryCase() {
     const rssSettled = procStatusMb(pid, 'VmRSS');
     const peak = procStatusMb(pid, 'VmHWM');
     const parts = await memoryParts(collector.url, pid);
+    // Then idle: V8 collects the load's garbage only once allocation slows (its memory reducer), and
+    // minute windows are packed 2 min after they end.
+    const idle = [];
+    for (let s = 20; s <= IDLE_S; s += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      idle.push({ s, rss: procStatusMb(pid, 'VmRSS') });
+    }
+    const idleParts = await memoryParts(collector.url, pid);
     // Then the dashboard's "today" over all of it: the busy minutes' edges are over the per-request
     // bound (WISP_STATS_MAX_EDGE_EVENTS), so SQL answers; before that bound it grew the collector by GBs.
     const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400_000;
@@ -214,7 +224,7 @@ async function memoryCase() {
     return {
       statsStatus: statsAnswer.status, statsMs, statsPageviews: today.totals?.pageviews, statsVisitors: today.totals?.visitors, rssAfterStats, sqlFallbacks,
       events: result['2xx'] * RSS_BATCH, errors: result.errors + result.timeouts + result.non2xx, seconds, rssAfter, rssSettled, peak,
-      parts, samples,
+      parts, samples, idle, idleParts,
     };
   } finally {
     collector.child.kill('SIGTERM');
@@ -250,7 +260,12 @@ Acknowledged ${fmt(m.events)} events in ${m.seconds.toFixed(0)} s (${fmt(m.event
 ${markdownTable(['after (s)', ...m.samples.filter((_, i) => i % 3 === 2).map((x) => x.s.toFixed(0))], [['RSS MB', ...m.samples.filter((_, i) => i % 3 === 2).map((x) => x.rss.toFixed(0))]])}
 
 - RSS right after the last answer ${m.rssAfter.toFixed(0)} MB, 10 s later ${m.rssSettled.toFixed(0)} MB, peak (VmHWM) ${m.peak.toFixed(0)} MB. By part, 10 s after the load (\`wisp_memory_bytes{part}\`: typed arrays exact, maps estimated; DuckDB's own figure): ${Object.entries(m.parts).map(([part, mb]) => `${part} ${mb.toFixed(1)}`).join(', ')} (MB)
-- RSS after ${fmt(m.events)} events and ${fmt(RSS_VISITORS)} visitors (target <= 400 MB) -> **${met ? 'met' : 'not met'}**
+- RSS after ${fmt(m.events)} events and ${fmt(RSS_VISITORS)} visitors (target <= 400 MB), right after the load and 10 s later -> **${met ? 'met' : 'not met'}**
+- Idle after the load (nothing sent; V8 collects the load's garbage once allocation slows, minute windows are packed 2 min after they end):
+
+${markdownTable(['after the load (s)', ...m.idle.filter((x) => x.s % 30 === 0).map((x) => String(x.s))], [['RSS MB', ...m.idle.filter((x) => x.s % 30 === 0).map((x) => x.rss.toFixed(0))]])}
+
+- Idle RSS ${IDLE_S} s after the load ${m.idle.at(-1).rss.toFixed(0)} MB (target <= 400 MB) -> **${m.idle.at(-1).rss <= 400 ? 'met' : 'not met'}**. By part then: ${Object.entries(m.idleParts).map(([part, mb]) => `${part} ${mb.toFixed(1)}`).join(', ')} (MB)
 - Then \`/api/stats\` for today (UTC midnight to now): ${m.statsStatus}, ${fmt(m.statsMs)} ms, ${fmt(m.statsPageviews)} pageviews, ${fmt(m.statsVisitors)} visitors (32-bit visitor fingerprints: docs/stream.md); RSS after it ${m.rssAfterStats.toFixed(0)} MB; answered by SQL because an edge was over the per-request bound: ${m.sqlFallbacks} time(s). (Before that bound, a run of this case saw one stats request grow the collector past 4.7 GB.)`;
 }
 console.log(`visitor hash: wasm SipHash-2-4 ${hashing.wasm.toFixed(0)} ns, HMAC-SHA256 ${hashing.hmac.toFixed(0)} ns`);
