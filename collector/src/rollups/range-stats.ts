@@ -66,10 +66,10 @@ export async function rangeStats(
     if (reads === MAX_COVER_READS) break;
     view = await readView(rollups, site, from, to);
   }
-  const { parts, extra, pageParts } = view;
+  const { parts, extra, pageParts, completePage } = view;
   mergeInto(extra, raw);
   const [base = extra, ...rest] = parts;
-  const body = toStats(base, options.limit, base === extra ? [] : [...rest, extra], pageParts);
+  const body = toStats(base, options.limit, base === extra ? [] : [...rest, extra], pageParts, completePage);
   const series = [];
   for (const bucket of seriesBuckets(from, to, options.interval, options.tz)) {
     const counts = await rangeCounts(rollups, site, bucket.from, bucket.to, loadEdge);

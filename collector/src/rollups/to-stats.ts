@@ -33,9 +33,12 @@ export interface StatsBody {
  * written (parts may be cached merges). Put the largest part first: distinct counts walk the
  * others. Lists are sorted by count (then key) and cut at `limit`. Entry/exit rows count sessions,
  * error rows events. `pageParts`: more parts read for their page visitor sets only (their counts are
- * in `extra` already): the sets of the listed pages are united per page.
+ * in `extra` already): the sets of the listed pages are united per page. `completePage`: called with
+ * each listed page before its sets are read (a cached merge completing its own set of that page).
  */
-export function toStats(agg: Aggregate, limit = 20, extra: Aggregate | Aggregate[] = [], pageParts: Aggregate[] = []): StatsBody {
+export function toStats(
+  agg: Aggregate, limit = 20, extra: Aggregate | Aggregate[] = [], pageParts: Aggregate[] = [], completePage?: (page: string) => void,
+): StatsBody {
   const extras = Array.isArray(extra) ? extra : [extra];
   const sum = (pick: (a: Aggregate) => number) => extras.reduce((n, part) => n + pick(part), pick(agg));
   const counts = (key: CountKey): Counts => {
@@ -48,7 +51,10 @@ export function toStats(agg: Aggregate, limit = 20, extra: Aggregate | Aggregate
   const top = (c: Counts) => [...c].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
   const byPageviews = (key: CountKey) => top(counts(key)).map(([k, pageviews]) => ({ key: k, pageviews }));
   const byCount = (key: CountKey) => top(counts(key)).map(([k, count]) => ({ key: k, count }));
-  const pageVisitors = (page: string) => unionSize([...[agg, ...extras].map((part) => part.pageVisitors.get(page)), pageUnion(pageParts, page)]);
+  const pageVisitors = (page: string) => {
+    completePage?.(page);
+    return unionSize([...[agg, ...extras].map((part) => part.pageVisitors.get(page)), pageUnion(pageParts, page)]);
+  };
   const props = new Map<string, Counts>();
   for (const [k, n] of counts('eventProps')) {
     const [name, prop, value] = k.split('\u0000') as [string, string, string];

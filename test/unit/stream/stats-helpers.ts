@@ -19,11 +19,11 @@ export function statsDirect(site: string, events: StreamEvent[], sessions: Sessi
 
 /** The cached path of GET /api/stats: `view` (settled merge + recent windows) plus raw edges, combined by toStats. */
 export function statsViaView(rollups: Rollups, site: string, events: StreamEvent[], sessions: SessionSnapshot[], from: number, to: number) {
-  const { parts, extra, pageParts, edges } = rollups.view(site, from, to);
+  const { parts, extra, pageParts, edges, completePage } = rollups.view(site, from, to);
   for (const edge of edges) {
     const inEdge = (t: number) => t >= edge.from && t < edge.to;
     mergeInto(extra, aggregateOf(events.filter((e) => e.site === site && inEdge(e.ts)), sessions.filter((s) => s.site === site && inEdge(s.start))));
   }
   const [base = extra, ...rest] = parts;
-  return toStats(base, 1000, base === extra ? [] : [...rest, extra], pageParts);
+  return toStats(base, 1000, base === extra ? [] : [...rest, extra], pageParts, completePage);
 }
