@@ -20,6 +20,22 @@ function expectedPages(events: StreamEvent[], size: WindowSizeMs, start: number)
   return pageSets(aggregateOf(events.filter((e) => e.ts >= start && e.ts < start + size)));
 }
 
+/**
+ * Fills hour 1 of DAY0 with `visitors` visitors of 10 pageviews each (pages of 40), visitor v in minute
+ * v % `minutes`, added a visitor at a time; returns the events.
+ */
+function fillHour1(rollups: Rollups, visitors: number, minutes: number): StreamEvent[] {
+  const events: StreamEvent[] = [];
+  for (let v = 0; v < visitors; v++) {
+    const run = Array.from({ length: 10 }, (_, k): StreamEvent => ({
+      site: 's', visitor: `v${v}`, id: `a${v}-${k}`, type: 'pageview', path: `/p${(v + k * 7) % 40}`, ts: DAY0 + HOUR_MS + (v % minutes) * MINUTE_MS, name: null,
+    }));
+    events.push(...run);
+    rollups.addEvents(run);
+  }
+  return events;
+}
+
 const eventArb = fc.record({
   visitor: fc.integer({ min: 0, max: 40 }),
   page: fc.integer({ min: 0, max: 6 }),
@@ -100,15 +116,8 @@ describe('page visitor sets built a slice at a time', () => {
     let now = DAY0 + 2 * HOUR_MS - 5 * MINUTE_MS;
     const reports: number[] = [];
     const rollups = new Rollups({ clock: () => now, coveredFrom: DAY0 - DAY_MS, sliceMs: 0, onWindowJob: (r) => r.job.kind === 'build' && reports.push(r.slices) });
-    const events: StreamEvent[] = [];
     // 60,000 (page, visitor) pairs in hour 1: 6,000 visitors on 10 pages each, over its minutes.
-    for (let v = 0; v < 6000; v++) {
-      const run = Array.from({ length: 10 }, (_, k): StreamEvent => ({
-        site: 's', visitor: `v${v}`, id: `a${v}-${k}`, type: 'pageview', path: `/p${(v + k * 7) % 40}`, ts: DAY0 + HOUR_MS + (v % 55) * MINUTE_MS, name: null,
-      }));
-      events.push(...run);
-      rollups.addEvents(run);
-    }
+    const events = fillHour1(rollups, 6000, 55);
     now = DAY0 + 2 * HOUR_MS + MINUTE_MS; // the hour closed: the next prune starts its build in the background
     rollups.prune();
     const hour = rollups.window('s', HOUR_MS, DAY0 + HOUR_MS)!;
@@ -136,14 +145,7 @@ describe('page visitor sets built a slice at a time', () => {
   it('a snapshot captured while a build runs holds the window as at the instant (deferred) and restores exactly', async () => {
     let now = DAY0 + 2 * HOUR_MS + MINUTE_MS;
     const rollups = new Rollups({ clock: () => now, coveredFrom: DAY0 - DAY_MS, sliceMs: 0 });
-    const events: StreamEvent[] = [];
-    for (let v = 0; v < 3000; v++) {
-      const run = Array.from({ length: 10 }, (_, k): StreamEvent => ({
-        site: 's', visitor: `v${v}`, id: `a${v}-${k}`, type: 'pageview', path: `/p${(v + k * 7) % 40}`, ts: DAY0 + HOUR_MS + (v % 60) * MINUTE_MS, name: null,
-      }));
-      events.push(...run);
-      rollups.addEvents(run);
-    }
+    const events = fillHour1(rollups, 3000, 60);
     const hour = rollups.window('s', HOUR_MS, DAY0 + HOUR_MS)!;
     const header = { coveredFrom: DAY0 - DAY_MS, takenAt: now, replayFrom: now, ids: [], pendingLate: [] };
     const atTheInstant = encodeSnapshot({ ...header, windows: rollups.entries() });
