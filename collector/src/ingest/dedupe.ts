@@ -174,6 +174,7 @@ export class Deduper {
         keys.sealing.splice(keys.sealing.indexOf(set), 1);
         keys.runs.push({ run, level: 0 });
         this.reorder();
+        set.release(); // ~10 MB of old tables, otherwise held until the next full GC
         this.scheduleMerge(keys);
       } catch (error) {
         this.onError(error); // the set stays in `sealing`: still searched, nothing forgotten

@@ -1,6 +1,7 @@
 import { closeSync, readSync } from 'node:fs';
 import type { KeyBloom } from './key-bloom.js';
 import { HI, LO } from './u64-set.js';
+import { releaseArray } from '../memory/release-array.js';
 
 /** Keys per fence: a confirmed "maybe" reads one block of 256 keys (2 KiB) from the file. */
 export const FENCE_KEYS = 256;
@@ -43,6 +44,7 @@ export class KeyRun {
 
   /** (lo, hi): the key's halves, not both 0 (see U64Set). */
   has(lo: number, hi: number): boolean {
+    if (this.fd < 0) throw new Error(`dedupe run ${this.path} is closed`); // its filter is gone too
     if (this.count === 0 || !this.bloom.mightHave(lo, hi)) return false;
     const block = lastAtMost(this.fences, this.fences.length / 2, lo, hi);
     if (block < 0) return false;
@@ -64,11 +66,14 @@ export class KeyRun {
     return this.bloom.byteLength + this.fences.byteLength;
   }
 
-  /** Closes the file (lookups after this are a bug). */
+  /** Closes the file and frees the filter (lookups after this are a bug, and throw). */
   close(): void {
     if (this.fd < 0) return;
     closeSync(this.fd);
     this.fd = -1;
+    // A merged run's filter is up to ~50 MB (32M keys); without this it waits for a full GC.
+    releaseArray(this.bloom.words);
+    releaseArray(this.fences);
   }
 }
 

@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { KeyRun } from './key-run.js';
 import { CHUNK_KEYS, KeyRunWriter } from './key-run-writer.js';
 import { HI, LO, type U64Set } from './u64-set.js';
+import { releaseArray } from '../memory/release-array.js';
 
 /** Longest stretch of sorting on the event loop before it lets requests in. */
 const SLICE_MS = 5;
@@ -35,6 +36,8 @@ export async function writeSetAsRun(set: U64Set, path: string): Promise<KeyRun> 
   } catch (error) {
     await writer.abort();
     throw error;
+  } finally {
+    releaseArray(keys); // lived across awaits, so it would wait for a full GC
   }
 }
 

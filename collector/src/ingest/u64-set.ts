@@ -1,3 +1,5 @@
+import { releaseArray } from '../memory/release-array.js';
+
 /** Shards by default, chosen by a key's top 8 bits (the slot comes from its low bits, so the two are independent). */
 const SHARD_BITS = 8;
 const INITIAL_SLOTS = 16;
@@ -116,6 +118,15 @@ export class U64Set {
       slots[at * 2 + 1] = hi;
     }
     this.shards[shard] = slots;
+    releaseArray(old);
+  }
+
+  /** Frees the tables now (see releaseArray); the set is empty and unusable afterwards. */
+  release(): void {
+    for (const slots of this.shards) releaseArray(slots);
+    this.shards.length = 0;
+    this.counts.fill(0);
+    this.size = 0;
   }
 }
 

@@ -1,3 +1,5 @@
+import { releaseArray } from '../memory/release-array.js';
+
 /**
  * Open-addressing set of non-zero 32-bit fingerprints in one Uint32Array (4 bytes a slot, grown 1.5x
  * at 80% load: 5-8 bytes a member).
@@ -98,5 +100,6 @@ export class Fingerprint32Set {
       const fp = old[j]!;
       if (fp !== 0) this.insert(fp);
     }
+    releaseArray(old);
   }
 }

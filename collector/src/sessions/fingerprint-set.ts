@@ -1,3 +1,5 @@
+import { releaseArray } from '../memory/release-array.js';
+
 /**
  * Open-addressing set of non-zero 53-bit fingerprints in one Float64Array: 8 bytes a slot, grown 1.5x at
  * 80% load, so about 10-15 bytes per member with no per-member object.
@@ -52,5 +54,6 @@ export class FingerprintSet {
     this.slots = new Float64Array(Math.ceil(old.length * 1.5));
     this.size = 0;
     for (const fp of old) if (fp !== 0) this.add(fp);
+    releaseArray(old);
   }
 }

@@ -1,3 +1,5 @@
+import { releaseArray } from '../memory/release-array.js';
+
 /**
  * Reference-counted string interning: sessions keep 4-byte ids instead of one string object each
  * for their entry/exit paths; a string leaves the table when its last holder releases it.
@@ -16,6 +18,7 @@ export class InternTable {
       if (id >= this.refs.length) {
         const grown = new Int32Array(this.refs.length * 2);
         grown.set(this.refs);
+        releaseArray(this.refs);
         this.refs = grown;
       }
       this.strings[id] = text;

@@ -1,5 +1,6 @@
 import { InternTable } from './intern-table.js';
 import { parsedVisitor, parseVisitorHex, visitorHex } from './visitor-hex.js';
+import { releaseArray } from '../memory/release-array.js';
 
 const NONE = -1;
 
@@ -138,8 +139,9 @@ export class SessionPool {
   }
 
   private grow(capacity: number): void {
-    const grownF = (a: Float64Array) => { const b = new Float64Array(capacity); b.set(a); return b; };
-    const grownI = (a: Int32Array) => { const b = new Int32Array(capacity); b.set(a); return b; };
+    // The old arrays are released at once: at 1M sessions one step leaves ~40 MB of them (growth is 1.25x).
+    const grownF = (a: Float64Array) => { const b = new Float64Array(capacity); b.set(a); releaseArray(a); return b; };
+    const grownI = (a: Int32Array) => { const b = new Int32Array(capacity); b.set(a); releaseArray(a); return b; };
     this.start = grownF(this.start);
     this.endOffset = grownI(this.endOffset);
     this.entryOffset = grownI(this.entryOffset);
@@ -150,7 +152,7 @@ export class SessionPool {
     this.exit = grownI(this.exit);
     this.next = grownI(this.next);
     this.site = grownI(this.site);
-    const grownU = (a: Uint32Array) => { const b = new Uint32Array(capacity); b.set(a); return b; };
+    const grownU = (a: Uint32Array) => { const b = new Uint32Array(capacity); b.set(a); releaseArray(a); return b; };
     this.visitorHi = grownU(this.visitorHi);
     this.visitorLo = grownU(this.visitorLo);
     this.capacity = capacity;

@@ -1,4 +1,5 @@
 import { NO_SLOT } from './session-pool.js';
+import { releaseArray } from '../memory/release-array.js';
 
 const EMPTY = 0;
 const DELETED = 1;
@@ -121,4 +122,6 @@ function rebuild(table: SiteTable, length: number): void {
     table.heads[i] = heads[j]!;
   }
   table.used = table.size;
+  releaseArray(keys);
+  releaseArray(heads);
 }
