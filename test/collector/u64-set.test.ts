@@ -19,3 +19,11 @@ test.each([
   for (let i = 0; i < 100_000; i++) if (!set.has((x = BigInt.asUintN(64, x * 6364136223846793005n + 1442695040888963407n)))) misses++;
   expect(misses).toBe(100_000);
 });
+
+test('release() frees the tables and leaves an empty set', () => {
+  const set = new U64Set();
+  for (let i = 1n; i <= 100_000n; i++) set.add(i * 0x9e3779b97f4a7c15n);
+  expect(set.byteLength).toBeGreaterThan(1_000_000);
+  set.release();
+  expect([set.size, set.byteLength]).toEqual([0, 0]);
+});
