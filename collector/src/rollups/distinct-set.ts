@@ -1,12 +1,17 @@
+import { releaseArray } from '../memory/release-array.js';
 import { fingerprint53 } from '../sessions/fingerprint.js';
 import { Fingerprint32Set } from './fingerprint32-set.js';
+import { BLOCK, decodeBlock, decodeRun, encodeRun, forEachInRun, gapWidth, runHas, runWords } from './packed-run.js';
 import { sortUint32 } from './sort-u32.js';
 
 /** Members kept in a plain array (no typed-array overhead) before switching to a hash table. */
 const SMALL_LIMIT = 16;
 
-/** A DistinctSet object and its fields (estimate, V8 on 64 bits). */
-const SET_OBJECT_BYTES = 64;
+/** A DistinctSet object and its six fields (estimate, V8 on 64 bits). */
+const SET_OBJECT_BYTES = 72;
+
+/** A packed block being merged into a table (the merge calls nothing back, so one buffer serves all). */
+const MERGE_BLOCK = new Uint32Array(BLOCK);
 
 /** 32-bit member of a DistinctSet for a visitor hash (never 0). */
 export function visitorFingerprint(visitor: string): number {
@@ -19,17 +24,19 @@ export function visitorFingerprint(visitor: string): number {
  * alive). Two visitors share a fingerprint with probability 2^-32 per pair, so the count can only
  * be low, by n / 2^33 expected: 0.001% at 100,000 and 0.012% at 1,000,000 visitors (far inside the
  * 1% allowed for sketches). Three forms: a short array while small (most sets: a page in a minute),
- * then a hash table, and, once its window is settled, a sorted run in an array shared by all the
- * window's sets (`pack`: 4 bytes a member, no per-set table or typed array). A packed set that
- * still gets a member (a late event) turns back into a hash table.
+ * then a hash table, and, once its window is settled, a packed run (packed-run.ts: bit-packed gaps,
+ * ~2 bytes a member in a run of 1M, ~3 in one of a few thousand, never more than 4) in an array shared
+ * by all the window's sets (`pack`: no per-set table or typed array). A packed set that still gets a
+ * member (a late event) turns back into a hash table.
  */
 export class DistinctSet {
   private small: number[] | null = [];
   private large: Fingerprint32Set | null = null;
-  /** Packed form: sorted members in packed[packedFrom, packedTo), never written after packing. */
+  /** Packed form: a run (packed-run.ts) of `packedSize` members at `packed[packedFrom...]`, never written after packing. */
   private packed: Uint32Array | null = null;
   private packedFrom = 0;
-  private packedTo = 0;
+  private packedSize = 0;
+  private packedWidth = 0;
 
   add(visitor: string): void {
     this.addFingerprint(visitorFingerprint(visitor));
@@ -59,11 +66,15 @@ export class DistinctSet {
     if (other.large) {
       this.toTable();
       this.large!.addAll(other.large);
-    } else if (other.packed) {
-      if (this.size + other.size > SMALL_LIMIT) this.toTable();
-      this.large?.reserve(this.large.size + other.size);
-      for (let i = other.packedFrom; i < other.packedTo; i++) this.addFingerprint(other.packed[i]!);
-    } else for (const fp of other.small!) this.addFingerprint(fp);
+    } else if (other.packed && this.size + other.size > SMALL_LIMIT) {
+      this.toTable();
+      this.large!.reserve(this.large!.size + other.size);
+      // A block at a time into the table's tight insert loop (no callback per member).
+      for (let b = 0; b * BLOCK < other.packedSize; b++) {
+        this.large!.addMany(MERGE_BLOCK, 0, decodeBlock(other.packed, other.packedFrom, other.packedSize, other.packedWidth, b, MERGE_BLOCK, 0));
+      }
+    } else if (other.packed) other.forEach((fp) => this.addFingerprint(fp));
+    else for (const fp of other.small!) this.addFingerprint(fp);
   }
 
   /**
@@ -101,7 +112,7 @@ export class DistinctSet {
   }
 
   /**
-   * Moves every set's members into one shared array, each set a sorted run of it (a settled
+   * Moves every set's members into one shared array, each set a packed run of it (a settled
    * window's sets: they rarely change again). Content is unchanged; sets already packed are rewritten too.
    */
   static pack(sets: DistinctSet[]): void {
@@ -111,37 +122,58 @@ export class DistinctSet {
       total += set.size;
       largest = Math.max(largest, set.size);
     }
-    const shared = new Uint32Array(total);
+    // Every set's members sorted, one after another: the widths (so the shared array's length) need them all.
+    const sorted = new Uint32Array(total);
     const scratch = new Uint32Array(largest);
+    const widths = new Uint8Array(sets.length);
     let offset = 0;
-    for (const set of sets) {
+    let words = 0;
+    sets.forEach((set, i) => {
       const from = offset;
       if (set.packed) {
         // Already a sorted run (a window packed again after a late event unpacked another set of it).
-        shared.set(set.packed.subarray(set.packedFrom, set.packedTo), from);
+        decodeRun(set.packed, set.packedFrom, set.packedSize, set.packedWidth, sorted, from);
         offset += set.size;
       } else {
-        set.forEach((fp) => (shared[offset++] = fp));
-        sortUint32(shared.subarray(from, offset), scratch);
+        set.forEach((fp) => (sorted[offset++] = fp));
+        sortUint32(sorted.subarray(from, offset), scratch);
       }
-      set.small = null;
-      set.large = null;
-      set.packed = shared;
-      set.packedFrom = from;
-      set.packedTo = offset;
-    }
+      widths[i] = gapWidth(sorted, from, offset);
+      words += runWords(offset - from, widths[i]!);
+    });
+    const shared = new Uint32Array(words);
+    offset = 0;
+    words = 0;
+    sets.forEach((set, i) => {
+      const size = set.size;
+      encodeRun(sorted, offset, size, widths[i]!, shared, words);
+      set.setPacked(shared, words, size, widths[i]!);
+      offset += size;
+      words += runWords(size, widths[i]!);
+    });
+    releaseArray(sorted);
+    releaseArray(scratch);
   }
 
   /**
-   * Takes `sorted` (every member, ascending, unique; never written again) as its packed form: a pack
-   * sorted a large set's members over several slices. The caller checks the set did not grow meanwhile.
+   * Packs from `sorted` (every member, ascending, unique): a pack sorted a large set's members over
+   * several slices. The caller checks the set did not grow meanwhile; `sorted` is not kept.
    */
   adoptSorted(sorted: Uint32Array): void {
+    const width = gapWidth(sorted, 0, sorted.length);
+    const words = new Uint32Array(runWords(sorted.length, width));
+    encodeRun(sorted, 0, sorted.length, width, words, 0);
+    this.setPacked(words, 0, sorted.length, width);
+  }
+
+  /** Into the packed form (dropping the small array or the hash table). */
+  private setPacked(words: Uint32Array, from: number, size: number, width: number): void {
     this.small = null;
     this.large = null;
-    this.packed = sorted;
-    this.packedFrom = 0;
-    this.packedTo = sorted.length;
+    this.packed = words;
+    this.packedFrom = from;
+    this.packedSize = size;
+    this.packedWidth = width;
   }
 
   get isPacked(): boolean {
@@ -156,23 +188,31 @@ export class DistinctSet {
     // The packed array is never written, so the copy may share it.
     copy.packed = this.packed;
     copy.packedFrom = this.packedFrom;
-    copy.packedTo = this.packedTo;
+    copy.packedSize = this.packedSize;
+    copy.packedWidth = this.packedWidth;
     return copy;
   }
 
-  /** The members, as a view of the packed array when packed (read it at once, never write it): snapshots. */
+  /**
+   * The members, ascending when packed (snapshots, sliced merges). Since runs are bit-packed this
+   * is always a copy, the same as `toArray` (it was a view of the packed array when that held raw members).
+   */
   members(): Uint32Array {
-    return this.packed ? this.packed.subarray(this.packedFrom, this.packedTo) : this.toArray();
+    return this.toArray();
   }
 
   /** The members (a copy). */
   toArray(): Uint32Array {
-    if (this.packed) return this.packed.slice(this.packedFrom, this.packedTo);
+    if (this.packed) {
+      const out = new Uint32Array(this.packedSize);
+      decodeRun(this.packed, this.packedFrom, this.packedSize, this.packedWidth, out, 0);
+      return out;
+    }
     return this.large ? this.large.toArray() : Uint32Array.from(this.small!);
   }
 
   forEach(fn: (fp: number) => void): void {
-    if (this.packed) for (let i = this.packedFrom; i < this.packedTo; i++) fn(this.packed[i]!);
+    if (this.packed) forEachInRun(this.packed, this.packedFrom, this.packedSize, this.packedWidth, fn);
     else if (this.large) this.large.forEach(fn);
     else this.small!.forEach(fn);
   }
@@ -180,16 +220,7 @@ export class DistinctSet {
   has(fp: number): boolean {
     if (this.large) return this.large.has(fp);
     if (!this.packed) return this.small!.includes(fp);
-    let lo = this.packedFrom;
-    let hi = this.packedTo - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = this.packed[mid]!;
-      if (at === fp) return true;
-      if (at < fp) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return runHas(this.packed, this.packedFrom, this.packedSize, this.packedWidth, fp);
   }
 
   /** |this ∪ other| without building the union (other is usually the small one). */
@@ -214,7 +245,7 @@ export class DistinctSet {
   }
 
   get size(): number {
-    if (this.packed) return this.packedTo - this.packedFrom;
+    if (this.packed) return this.packedSize;
     return this.large ? this.large.size : this.small!.length;
   }
 

@@ -1,3 +1,4 @@
+import { releaseArray } from '../memory/release-array.js';
 import type { Aggregate } from './aggregate.js';
 import { DistinctSet } from './distinct-set.js';
 import { RadixSort } from './sort-u32.js';
@@ -5,8 +6,8 @@ import type { WindowJob } from './window-jobs.js';
 import type { WindowSizeMs } from './window-sizes.js';
 
 /**
- * Packs a settled window's distinct sets (visitors, and visitors per page) into one sorted array
- * (DistinctSet.pack): at 10M events a month, the hour windows alone held ~150k small hash tables.
+ * Packs a settled window's distinct sets (visitors, and visitors per page) into one array of
+ * packed runs (DistinctSet.pack): at 10M events a month, the hour windows alone held ~150k small hash tables.
  */
 export function packWindow(window: Aggregate): void {
   DistinctSet.pack([window.visitors, ...window.pageVisitors.values()]);
@@ -63,6 +64,7 @@ export class WindowPack implements WindowJob {
     if (!large.sort.step(this.groupMembers)) return;
     // Sets only grow: the same size means the same members.
     if (large.set.size === large.size) large.set.adoptSorted(large.members);
+    releaseArray(large.members);
     this.large = null;
     this.next++;
   }

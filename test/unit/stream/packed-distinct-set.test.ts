@@ -1,0 +1,126 @@
+// A packed DistinctSet (its members as a bit-packed run of a window's shared array) answers every
+// question as the set it was packed from: after a late event unpacks it, after packing again, through
+// clones, sliced packs (adoptSorted) and a snapshot round trip.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { emptyAggregate } from '../../../collector/src/rollups/aggregate.js';
+import { DistinctSet } from '../../../collector/src/rollups/distinct-set.js';
+import { decodeSnapshot, encodeSnapshot } from '../../../collector/src/rollups/rollup-snapshot.js';
+import { HOUR_MS } from '../../../collector/src/rollups/window-sizes.js';
+
+const member = fc.oneof(
+  fc.integer({ min: 1, max: 0xffffffff }),
+  fc.integer({ min: 1, max: 200 }),
+  fc.constantFrom(1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff),
+);
+/** Lists of members of all sizes: a set stays small up to 16, then is a hash table. */
+const list = fc.oneof(fc.array(member, { maxLength: 20 }), fc.array(member, { maxLength: 300 }));
+
+const sorted = (set: DistinctSet) => [...set.toArray()].sort((a, b) => a - b);
+const distinct = (...lists: number[][]) => [...new Set(lists.flat())].sort((a, b) => a - b);
+
+/** Every reader of `set` against the members it should hold. */
+function expectHolds(set: DistinctSet, members: number[]): void {
+  expect(set.size).toBe(members.length);
+  expect(sorted(set)).toEqual(members);
+  expect([...set.members()].sort((a, b) => a - b)).toEqual(members);
+  const seen: number[] = [];
+  set.forEach((fp) => seen.push(fp));
+  expect(seen.sort((a, b) => a - b)).toEqual(members);
+  const holds = new Set(members);
+  for (const fp of [...members, ...members.map((fp) => fp + 1), 1, 0xffffffff]) if (fp <= 0xffffffff) expect(set.has(fp)).toBe(holds.has(fp));
+}
+
+describe('packed DistinctSet', () => {
+  it('equals its unpacked original for has/size/forEach/members/merge/unionSize, sharing one array (property)', () => {
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 1, maxLength: 6 }), list, (lists, other) => {
+        const sets = lists.map((l) => DistinctSet.of(l));
+        const originals = lists.map((l) => DistinctSet.of(l));
+        DistinctSet.pack(sets);
+        sets.forEach((set, i) => {
+          expect(set.isPacked).toBe(true);
+          expectHolds(set, distinct(lists[i]!));
+          expect(set.unionSize(DistinctSet.of(other))).toBe(originals[i]!.unionSize(DistinctSet.of(other)));
+          expect(DistinctSet.of(other).unionSize(set)).toBe(distinct(other, lists[i]!).length);
+          const into = DistinctSet.of(other);
+          into.merge(set);
+          expectHolds(into, distinct(other, lists[i]!));
+        });
+        // Byte count: the shared array once, never more than 4 bytes a member plus the objects.
+        const members = sets.reduce((n, set) => n + set.size, 0);
+        const counted = new Set<Uint32Array>();
+        const bytes = sets.reduce((n, set) => n + set.byteLength(counted), 0);
+        expect(counted.size).toBe(1);
+        expect(bytes).toBeLessThanOrEqual(members * 4 + sets.length * 72);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a late member unpacks one set (its neighbours unchanged); packing again, packed sets included, keeps every member (property)', () => {
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 2, maxLength: 5 }), fc.array(member, { minLength: 1, maxLength: 30 }), (lists, late) => {
+        const sets = lists.map((l) => DistinctSet.of(l));
+        DistinctSet.pack(sets);
+        const target = sets[0]!;
+        for (const fp of late) target.addFingerprint(fp);
+        const grown = distinct(lists[0]!, late);
+        expectHolds(target, grown);
+        expect(target.isPacked).toBe(grown.length === distinct(lists[0]!).length);
+        sets.slice(1).forEach((set, i) => expectHolds(set, distinct(lists[i + 1]!)));
+        const copy = sets[1]!.clone();
+        DistinctSet.pack(sets);
+        expectHolds(target, grown);
+        sets.slice(1).forEach((set, i) => expectHolds(set, distinct(lists[i + 1]!)));
+        expectHolds(copy, distinct(lists[1]!));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('adoptSorted packs a sorted copy of the members (the sliced pack of a large set)', () => {
+    fc.assert(
+      fc.property(list, (l) => {
+        const set = DistinctSet.of(l);
+        set.adoptSorted(Uint32Array.from(distinct(l)));
+        expect(set.isPacked).toBe(true);
+        expectHolds(set, distinct(l));
+      }),
+    );
+  });
+
+  it('a packed run of 1M members: ~2 bytes a member, exact, and merges into a table', () => {
+    const values = new Uint32Array(1_000_000);
+    let seed = 7;
+    for (let i = 0; i < values.length; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      values[i] = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) >>> 0) || 1;
+    }
+    const unique = Uint32Array.from(new Set(values)).sort();
+    const set = DistinctSet.of(values);
+    DistinctSet.pack([set]);
+    expect(set.size).toBe(unique.length);
+    expect((set.byteLength(new Set()) - 72) / unique.length).toBeLessThan(2.2);
+    const union = DistinctSet.of([1, 2, 3]);
+    union.merge(set);
+    expect(union.size).toBe(unique.length + [1, 2, 3].filter((fp) => !set.has(fp)).length);
+    for (let i = 0; i < values.length; i += 1009) expect(set.has(values[i]!)).toBe(true);
+    expect(set.toArray().every((fp, i) => fp === unique[i])).toBe(true); // (toEqual walks 1M elements slowly)
+  });
+
+  it('a snapshot of packed windows loads back with the same members (format unchanged: raw fingerprints)', () => {
+    const window = emptyAggregate();
+    const visitors = Array.from({ length: 5000 }, (_, i) => (i * 2654435761) % 4294967296 || 1);
+    window.visitors = DistinctSet.of(visitors);
+    window.pageVisitors.set('/a', DistinctSet.of(visitors.slice(0, 70)));
+    window.pageVisitors.set('/b', DistinctSet.of([0xffffffff, 1]));
+    DistinctSet.pack([window.visitors, ...window.pageVisitors.values()]);
+    const snapshot = { coveredFrom: 0, takenAt: 10 * HOUR_MS, replayFrom: 0, ids: [], pendingLate: [] };
+    const [restored] = decodeSnapshot(encodeSnapshot({ ...snapshot, windows: [{ site: 's', sizeMs: HOUR_MS, start: 0, window }] })).windows;
+    expect(restored!.window.visitors.isPacked).toBe(true); // settled hour: packed as it is read
+    expectHolds(restored!.window.visitors, distinct(visitors));
+    expectHolds(restored!.window.pageVisitors.get('/a')!, distinct(visitors.slice(0, 70)));
+    expectHolds(restored!.window.pageVisitors.get('/b')!, [1, 0xffffffff]);
+  });
+});
