@@ -80,7 +80,7 @@ test('/metrics shows the memory of the large structures by part (after an ingest
   await settled(collector.url);
   const text = await (await fetch(`${collector.url}/metrics`)).text();
   const part = (name: string) => Number(new RegExp(`^wisp_memory_bytes\\{part="${name}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
-  for (const name of ['dedupe_index', 'sessionizer', 'rollup_sets_minute', 'rollup_sets_hour', 'rollup_sets_day', 'recent_visitors']) {
+  for (const name of ['dedupe_index', 'sessionizer', 'rollup_sets_minute', 'rollup_sets_hour', 'rollup_sets_day']) {
     expect(part(name)).toBeGreaterThan(0);
   }
   for (const name of ['seen_ids', 'rollup_merges', 'recent_events']) expect(part(name)).toBeGreaterThanOrEqual(0);

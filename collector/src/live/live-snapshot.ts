@@ -1,6 +1,6 @@
 import type { Aggregate } from '../rollups/aggregate.js';
 import { MINUTE_MS, type WindowSizeMs } from '../rollups/window-sizes.js';
-import type { RecentVisitors } from './recent-visitors.js';
+import { currentVisitors, type LastSeen } from './current-visitors.js';
 
 /** Body of every `event: snapshot` message of `GET /api/live` (TEAM brief). */
 export interface LiveSnapshot {
@@ -20,7 +20,8 @@ export interface MinuteWindows {
   window(site: string, sizeMs: WindowSizeMs, start: number): Aggregate | undefined;
 }
 
-export function liveSnapshot(site: string, now: number, windows: MinuteWindows, recent: RecentVisitors, topPagesLimit = 10): LiveSnapshot {
+/** `sessions` answers `current` (the sessionizer: see `currentVisitors`). */
+export function liveSnapshot(site: string, now: number, windows: MinuteWindows, sessions: LastSeen, topPagesLimit = 10): LiveSnapshot {
   const minutes: LiveSnapshot['minutes'] = [];
   const pages = new Map<string, number>();
   const current = Math.floor(now / MINUTE_MS) * MINUTE_MS;
@@ -33,5 +34,5 @@ export function liveSnapshot(site: string, now: number, windows: MinuteWindows, 
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, topPagesLimit)
     .map(([key, pageviews]) => ({ key, pageviews }));
-  return { site, now: new Date(now).toISOString(), current: recent.count(site, now), minutes, topPages };
+  return { site, now: new Date(now).toISOString(), current: currentVisitors(sessions, site, now), minutes, topPages };
 }

@@ -18,6 +18,5 @@ export function streamMemoryParts(pipeline: StreamPipeline): Record<string, numb
     rollup_sets_day: rollups.daySets,
     rollup_merges: rollups.mergeSets,
     recent_events: pipeline.recentEvents.size * RECENT_EVENT_BYTES,
-    recent_visitors: pipeline.recent.byteLength,
   };
 }

@@ -5,11 +5,11 @@ import { Rollups, type RollupsOptions } from '../rollups/rollups.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
 import { sessionsFromEvents } from '../sessions/sessions-from-events.js';
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from '../sessions/types.js';
+import { CURRENT_WINDOW_MS, currentVisitors } from './current-visitors.js';
 import { LateReconciler } from './late-reconciler.js';
 import { LiveHub } from './live-hub.js';
 import { liveSnapshot } from './live-snapshot.js';
 import { ReceiptLog } from './receipt-log.js';
-import { RecentVisitors } from './recent-visitors.js';
 
 export interface StreamPipelineOptions {
   clock: Clock;
@@ -18,6 +18,7 @@ export interface StreamPipelineOptions {
    * watermark exact; without it they open sessions of their own (may count a session twice).
    */
   loadVisitorEvents?: (site: string, visitors: string[]) => Promise<StreamEvent[]>;
+  /** Sessionizer lateness horizon (default 10 min); at least CURRENT_WINDOW_MS, as "current visitors" reads the sessionizer. */
   allowedLatenessMs?: number;
   retentionMs?: RollupsOptions['retentionMs'];
   coalesceMs?: number;
@@ -48,7 +49,6 @@ export class StreamPipeline {
   readonly clock: Clock;
   readonly sessionizer: Sessionizer;
   readonly rollups: Rollups;
-  readonly recent = new RecentVisitors();
   /** Stored events of the last two hours by event time (raw stats edges near `now` come from here). */
   recentEvents: RecentEvents;
   /** Processed events of the last minute by receipt time (what a snapshot holds). */
@@ -64,10 +64,14 @@ export class StreamPipeline {
     const { clock } = options;
     this.clock = clock;
     this.sessionizer = new Sessionizer({ clock, allowedLatenessMs: options.allowedLatenessMs });
+    // Events behind the watermark reach the sessionizer only once reconciled: none may be current.
+    if (this.sessionizer.allowedLatenessMs < CURRENT_WINDOW_MS) {
+      throw new RangeError(`allowedLatenessMs must be at least ${CURRENT_WINDOW_MS} ms (the current-visitors window)`);
+    }
     this.rollups = new Rollups({ clock, retentionMs: options.retentionMs, onWindowJob: options.onWindowJob });
     this.recentEvents = new RecentEvents(clock());
     this.hub = new LiveHub({
-      snapshot: (site) => liveSnapshot(site, clock(), this.rollups, this.recent),
+      snapshot: (site) => liveSnapshot(site, clock(), this.rollups, this.sessionizer),
       coalesceMs: options.coalesceMs,
       heartbeatMs: options.heartbeatMs,
     });
@@ -91,7 +95,6 @@ export class StreamPipeline {
     if (events.length === 0) return;
     this.revision++;
     this.rollups.addEvents(events);
-    this.recent.add(events);
     this.recentEvents.add(events);
     this.receipts.add(events);
     const result = this.sessionizer.ingest(events);
@@ -106,12 +109,11 @@ export class StreamPipeline {
     });
   }
 
-  /** Housekeeping (every few seconds): closes idle sessions, drops windows past retention and aged-out visitors. */
+  /** Housekeeping (every few seconds): closes idle sessions, drops windows past retention and aged-out recent events. */
   tick(): SessionChange[] {
     const closed = this.sessionizer.flush();
     const now = this.options.clock();
     this.rollups.prune();
-    this.recent.prune(now);
     this.recentEvents.prune(now);
     this.receipts.prune(now - this.receipts.keepMs - 1000);
     return closed;
@@ -139,10 +141,14 @@ export class StreamPipeline {
   resume(recent: StreamEvent[], since: number, ofActive: StreamEvent[]): void {
     this.sessionizer.recover(ofActive);
     const now = this.options.clock();
-    this.recent.add(recent.filter((e) => e.ts >= now - 5 * 60_000));
     this.recentEvents = new RecentEvents(since);
     this.recentEvents.add(recent);
     this.recentEvents.prune(now);
+  }
+
+  /** Distinct visitors of `site` with their latest event in the last 5 minutes (the live feed's `current`). */
+  currentVisitors(site: string): number {
+    return currentVisitors(this.sessionizer, site, this.clock());
   }
 
   /** Event time from which sessions may still change (watermark - gap): resume() needs the stored events since then. */

@@ -6,6 +6,7 @@ import { NO_SLOT, SessionPool } from './session-pool.js';
 import { SESSION_GAP_MS, sessionsFromEvents } from './sessions-from-events.js';
 import { absorbNext, addEventToSlot, slotSnapshot } from './session-slots.js';
 import type { Clock, SessionChange, SessionSnapshot, StreamEvent } from './types.js';
+import { FREED_SLOT, visitorsLastSeenIn } from './visitors-last-seen.js';
 
 export interface SessionizerOptions {
   /** Event-time "now" source, epoch ms (injected so tests are deterministic). */
@@ -148,6 +149,15 @@ export class Sessionizer {
     return changes;
   }
 
+  /**
+   * Distinct visitors of `site` whose latest event time is in (after, until] (the live feed's
+   * "current visitors"). Exact while `after` >= watermark(): a session ending after it is never
+   * dropped, and only events behind it wait for `reconcile` before they are held.
+   */
+  visitorsLastSeen(site: string, after: number, until: number): number {
+    return visitorsLastSeenIn(this.pool, site, after, until);
+  }
+
   /** Open sessions of one visitor (for tests and debugging). */
   sessionsOf(site: string, visitor: string): SessionSnapshot[] {
     const out: SessionSnapshot[] = [];
@@ -188,8 +198,10 @@ export class Sessionizer {
   private mergeNext(slot: number, next: number): void {
     this.touch(next);
     absorbNext(this.pool, slot, next);
-    if (this.touched) this.freed.push(next);
-    else this.pool.release(next);
+    if (this.touched) {
+      this.freed.push(next);
+      this.pool.next[next] = FREED_SLOT;
+    } else this.release(next);
   }
 
   private touch(slot: number): void {
@@ -208,7 +220,7 @@ export class Sessionizer {
       if (!previous) changes.push({ kind: 'open', session });
       else if (!sameSession(previous, session)) changes.push({ kind: 'update', session, previous });
     }
-    for (const slot of this.freed) this.pool.release(slot);
+    for (const slot of this.freed) this.release(slot);
     this.freed = [];
     this.touched = null;
     return changes;
@@ -221,7 +233,7 @@ export class Sessionizer {
     while (slot !== NO_SLOT && this.pool.endOf(slot) + this.gapMs < watermark) {
       closed?.push({ kind: 'close', session: this.snapshot(slot) });
       const next = this.pool.next[slot]!;
-      this.pool.release(slot);
+      this.release(slot);
       slot = next;
     }
     if (slot === NO_SLOT) this.visitors.remove(site, fp, head);
@@ -234,10 +246,16 @@ export class Sessionizer {
     if (head === NO_SLOT) return;
     for (let slot = head; slot !== NO_SLOT; ) {
       const next = this.pool.next[slot]!;
-      this.pool.release(slot);
+      this.release(slot);
       slot = next;
     }
     this.visitors.remove(site, fp, head);
+  }
+
+  /** Frees a slot, marked so that `visitorsLastSeen` skips it. */
+  private release(slot: number): void {
+    this.pool.release(slot);
+    this.pool.next[slot] = FREED_SLOT;
   }
 
   private snapshot(slot: number): SessionSnapshot {

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createServer, get, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LiveHub, liveSnapshot, RecentVisitors, sseFrame, type LiveSnapshot } from '../../../collector/src/live/index.js';
+import { currentVisitors, LiveHub, liveSnapshot, sseFrame, type LiveSnapshot } from '../../../collector/src/live/index.js';
 import { MINUTE_MS, Rollups } from '../../../collector/src/rollups/index.js';
-import type { StreamEvent } from '../../../collector/src/sessions/index.js';
+import { Sessionizer, type StreamEvent } from '../../../collector/src/sessions/index.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 30);
 let closeAll: (() => Promise<void>) | null = null;
@@ -34,8 +34,8 @@ async function setup(mode: Mode, options: { coalesceMs?: number; heartbeatMs?: n
   let now = T0;
   const clock = () => now;
   const rollups = new Rollups({ clock, coveredFrom: T0 - 60 * MINUTE_MS });
-  const recent = new RecentVisitors();
-  const hub = new LiveHub({ snapshot: (site) => liveSnapshot(site, clock(), rollups, recent), ...options });
+  const sessions = new Sessionizer({ clock });
+  const hub = new LiveHub({ snapshot: (site) => liveSnapshot(site, clock(), rollups, sessions), ...options });
   const server: Server = createServer((req, res) => {
     const site = new URL(req.url ?? '/', 'http://x').searchParams.get('site') ?? '';
     if (mode === 'node:http') hub.handle(req, res, site);
@@ -46,7 +46,7 @@ async function setup(mode: Mode, options: { coalesceMs?: number; heartbeatMs?: n
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/live`;
   const ingest = (events: StreamEvent[]) => {
     rollups.addEvents(events);
-    recent.add(events);
+    sessions.ingest(events);
     hub.notify(new Set(events.map((e) => e.site)));
   };
   closeAll = async () => {
@@ -142,33 +142,45 @@ describe('sseFrame', () => {
   });
 });
 
-describe('RecentVisitors', () => {
-  it('counts distinct visitors with an event in the last 5 minutes (event time)', () => {
-    const recent = new RecentVisitors();
-    recent.add([pv('a', 'v1', T0 - 6 * MINUTE_MS), pv('b', 'v2', T0 - 4 * MINUTE_MS), pv('c', 'v2', T0 - MINUTE_MS), pv('d', 'v3', T0)]);
-    expect(recent.count('s', T0)).toBe(2);
-    expect(recent.count('s', T0 + 4.5 * MINUTE_MS)).toBe(1);
-    recent.prune(T0 + 10 * MINUTE_MS);
-    expect((recent as unknown as { bySite: Map<string, unknown> }).bySite.size).toBe(0);
+describe('currentVisitors (read from the sessionizer)', () => {
+  it('counts distinct visitors whose latest event time is in the last 5 minutes', () => {
+    let now = T0;
+    const sessions = new Sessionizer({ clock: () => now });
+    sessions.ingest([pv('a', 'v1', T0 - 6 * MINUTE_MS), pv('b', 'v2', T0 - 4 * MINUTE_MS), pv('c', 'v2', T0 - MINUTE_MS), pv('d', 'v3', T0)]);
+    expect(currentVisitors(sessions, 's', T0)).toBe(2);
+    expect(currentVisitors(sessions, 's', T0 + 4.5 * MINUTE_MS)).toBe(1);
+    expect(currentVisitors(sessions, 'other', T0)).toBe(0);
+    // A visitor's latest event decides: one 2 minutes ahead of the clock hides its earlier one (as before).
+    sessions.ingest([pv('e', 'v4', T0 - MINUTE_MS), pv('f', 'v4', T0 + 2 * MINUTE_MS)]);
+    expect(currentVisitors(sessions, 's', T0)).toBe(2);
+    now = T0 + 10 * MINUTE_MS;
+    expect(currentVisitors(sessions, 's', now)).toBe(0);
   });
 
-  it('holds 100,000 visitor hashes in typed tables (< 40 bytes each), exactly, and gives the memory back as they age out', () => {
-    const recent = new RecentVisitors();
+  it('counts 100,000 visitor hashes exactly, a visitor with two sessions once, and holds nothing of its own', () => {
+    let now = T0;
+    const sessions = new Sessionizer({ clock: () => now });
     // 64-bit hashes as fromStoredEvent writes them.
     const hash = (i: number) => BigInt.asUintN(64, 0x1000000000000000n + 0x9e3779b97f4a7n * BigInt(i)).toString(16);
-    for (let k = 0; k < 3; k++) recent.add(Array.from({ length: 100_000 }, (_, i) => pv(`e${k}-${i}`, hash(i), T0 - (i % 2) * 4 * MINUTE_MS + k)));
-    expect(recent.size).toBe(100_000);
-    expect(recent.byteLength / recent.size).toBeLessThan(40);
-    expect(recent.count('s', T0 + 2)).toBe(100_000);
-    // Half of them (the ones 4 minutes back) age out 2 minutes later; the table shrinks to fit the rest.
-    expect(recent.count('s', T0 + 2 * MINUTE_MS)).toBe(50_000);
-    expect(recent.size).toBe(50_000);
-    expect(recent.byteLength / recent.size).toBeLessThan(40);
-    recent.add([pv('x', hash(1), T0 + 3 * MINUTE_MS)]);
-    expect(recent.count('s', T0 + 3 * MINUTE_MS)).toBe(50_001);
-    // Hashes equal in one half are still two visitors; other strings are counted too.
-    const few = new RecentVisitors();
-    few.add([pv('p', 'ffffffff00000001', T0), pv('q', '1', T0), pv('r', '1', T0), pv('t', 'not-a-hash', T0)]);
-    expect(few.count('s', T0)).toBe(3);
+    for (let k = 0; k < 3; k++) sessions.ingest(Array.from({ length: 100_000 }, (_, i) => pv(`e${k}-${i}`, hash(i), T0 - (i % 2) * 4 * MINUTE_MS + k)));
+    const held = sessions.memory().sessions;
+    expect(currentVisitors(sessions, 's', T0 + 2)).toBe(100_000);
+    expect(sessions.memory().sessions).toBe(held);
+    // Half of them (the ones 4 minutes back) age out 2 minutes later.
+    now = T0 + 2 * MINUTE_MS;
+    expect(currentVisitors(sessions, 's', now)).toBe(50_000);
+    now = T0 + 3 * MINUTE_MS;
+    sessions.ingest([pv('x', hash(1), now)]);
+    expect(currentVisitors(sessions, 's', now)).toBe(50_001);
+    // 40 minutes later: hash(0) comes back (a second session, the first still held), counted once.
+    now = T0 + 40 * MINUTE_MS;
+    sessions.ingest([pv('y', hash(0), now)]);
+    expect(sessions.sessionsOf('s', hash(0))).toHaveLength(2);
+    expect(currentVisitors(sessions, 's', now)).toBe(1);
+    // Hashes equal in one half are still two visitors; other strings are counted too; 0 and 1 are two
+    // visitors (the former table stored key 0 as 1 and merged them).
+    const few = new Sessionizer({ clock: () => T0 });
+    few.ingest([pv('p', 'ffffffff00000001', T0), pv('q', '1', T0), pv('r', '1', T0), pv('t', 'not-a-hash', T0), pv('u', '0', T0)]);
+    expect(currentVisitors(few, 's', T0)).toBe(4);
   });
 });
