@@ -97,14 +97,11 @@ export class SnapshotEncoder {
     }
   }
 
-  /** Most sets are tiny (a page in a minute): member by member; large ones as one array copy. */
+  /** Most sets are tiny (a page in a minute): member by member; large ones as array copies, a piece at a time. */
   private set(distinct: DistinctSet): void {
     this.body.u32(distinct.size);
     if (distinct.size <= SMALL_SET) distinct.forEach((fp) => this.body.u32(fp));
-    else {
-      const members = distinct.members();
-      this.body.bytes(new Uint8Array(members.buffer, members.byteOffset, members.byteLength));
-    }
+    else distinct.forEachPiece((piece) => this.body.bytes(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength)));
   }
 
   /** Closes the current body chunk (copied to its exact size: the writer's buffer may be twice as large). */

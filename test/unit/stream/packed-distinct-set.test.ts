@@ -27,6 +27,9 @@ function expectHolds(set: DistinctSet, members: number[]): void {
   const seen: number[] = [];
   set.forEach((fp) => seen.push(fp));
   expect(seen.sort((a, b) => a - b)).toEqual(members);
+  const pieces: number[] = [];
+  set.forEachPiece((piece) => pieces.push(...piece));
+  expect(set.isPacked ? pieces : pieces.sort((a, b) => a - b)).toEqual(members);
   const holds = new Set(members);
   for (const fp of [...members, ...members.map((fp) => fp + 1), 1, 0xffffffff]) if (fp <= 0xffffffff) expect(set.has(fp)).toBe(holds.has(fp));
 }
@@ -107,6 +110,12 @@ describe('packed DistinctSet', () => {
     expect(union.size).toBe(unique.length + [1, 2, 3].filter((fp) => !set.has(fp)).length);
     for (let i = 0; i < values.length; i += 1009) expect(set.has(values[i]!)).toBe(true);
     expect(set.toArray().every((fp, i) => fp === unique[i])).toBe(true); // (toEqual walks 1M elements slowly)
+    let at = 0;
+    set.forEachPiece((piece) => {
+      expect(piece.every((fp, i) => fp === unique[at + i])).toBe(true);
+      at += piece.length;
+    });
+    expect(at).toBe(unique.length);
   });
 
   it('a snapshot of packed windows loads back with the same members (format unchanged: raw fingerprints)', () => {
