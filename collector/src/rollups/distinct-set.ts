@@ -1,7 +1,7 @@
 import { releaseArray } from '../memory/release-array.js';
 import { fingerprint53 } from '../sessions/fingerprint.js';
 import { Fingerprint32Set } from './fingerprint32-set.js';
-import { BLOCK, decodeBlock, decodeRun, encodeRun, forEachInRun, gapWidth, runHas, runWords } from './packed-run.js';
+import { BLOCK, decodeBlock, decodeRun, encodeRun, forEachInRun, gapWidth, runHas, runWords, type RunEncoder } from './packed-run.js';
 import { sortUint32 } from './sort-u32.js';
 
 /** Members kept in a plain array (no typed-array overhead) before switching to a hash table. */
@@ -159,14 +159,11 @@ export class DistinctSet {
   }
 
   /**
-   * Packs from `sorted` (every member, ascending, unique): a pack sorted a large set's members over
-   * several slices. The caller checks the set did not grow meanwhile; `sorted` is not kept.
+   * Takes `run` (finished, encoded from every member of this set) as its packed form: a pack sorted
+   * and encoded a large set's members over several slices. The caller checks the set did not grow meanwhile.
    */
-  adoptSorted(sorted: Uint32Array): void {
-    const width = gapWidth(sorted, 0, sorted.length);
-    const words = new Uint32Array(runWords(sorted.length, width));
-    encodeRun(sorted, 0, sorted.length, width, words, 0);
-    this.setPacked(words, 0, sorted.length, width);
+  adoptRun(run: RunEncoder): void {
+    this.setPacked(run.words, run.from, run.size, run.width);
   }
 
   /** Into the packed form (dropping the small array or the hash table). */

@@ -2,7 +2,7 @@
 // the sorted original, at the edges of the 32-bit range, for dense and sparse runs and across blocks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK, decodeBlock, decodeRun, encodeRun, forEachInRun, gapWidth, runHas, runWords } from '../../../collector/src/rollups/packed-run.js';
+import { BLOCK, decodeBlock, decodeRun, encodeRun, forEachInRun, gapWidth, RunEncoder, runHas, runWords } from '../../../collector/src/rollups/packed-run.js';
 
 /** Members as tests like them: edges of the range, dense stretches and huge gaps all likely. */
 const member = fc.oneof(
@@ -36,6 +36,12 @@ describe('packed runs', () => {
         const { words, from, width } = packed(sorted);
         const size = sorted.length;
         expect(runWords(size, width)).toBeLessThanOrEqual(size);
+        // Block by block (a sliced pack) writes the same words.
+        const stepped = new RunEncoder(sorted, 0, size, width, new Uint32Array(words.length).fill(0xdeadbeef, 0, from).fill(0xffffffff, from + runWords(size, width)), from);
+        let steps = 0;
+        while (!stepped.step(1)) steps++;
+        expect(steps).toBe(Math.max(0, Math.ceil(size / BLOCK) - 1));
+        expect(stepped.words).toEqual(words);
         const out = new Uint32Array(size + 2).fill(7);
         decodeRun(words, from, size, width, out, 1);
         expect([...out.subarray(1, size + 1)]).toEqual([...sorted]);
