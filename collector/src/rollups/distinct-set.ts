@@ -7,8 +7,8 @@ import { sortUint32 } from './sort-u32.js';
 /** Members kept in a plain array (no typed-array overhead) before switching to a hash table. */
 const SMALL_LIMIT = 16;
 
-/** A DistinctSet object and its six fields (estimate, V8 on 64 bits). */
-const SET_OBJECT_BYTES = 72;
+/** A DistinctSet object and its four fields (estimate, V8 on 64 bits). */
+const SET_OBJECT_BYTES = 56;
 
 /** Members per piece of `forEachPiece` (whole blocks; 16 KB). */
 const PIECE_MEMBERS = 64 * BLOCK;
@@ -33,10 +33,13 @@ export function visitorFingerprint(visitor: string): number {
  * member (a late event) turns back into a hash table.
  */
 export class DistinctSet {
-  private small: number[] | null = [];
-  private large: Fingerprint32Set | null = null;
-  /** Packed form: a run (packed-run.ts) of `packedSize` members at `packed[packedFrom...]`, never written after packing. */
-  private packed: Uint32Array | null = null;
+  /**
+   * The members in their current form: a short array, a hash table, or (packed) the array shared by
+   * a window's sets, holding this set's run (packed-run.ts) of `packedSize` members at `packedFrom`,
+   * never written after packing. One field for the three forms keeps a set at four fields (1.5M
+   * page sets in 62 days of hours at 1,000 pages: 8 bytes a field is 12 MB).
+   */
+  private form: number[] | Fingerprint32Set | Uint32Array = [];
   private packedFrom = 0;
   private packedSize = 0;
   private packedWidth = 0;
@@ -47,37 +50,35 @@ export class DistinctSet {
 
   /** Adds a precomputed `visitorFingerprint(visitor)` (hash once, add to many windows). */
   addFingerprint(fp: number): void {
-    if (this.packed) {
+    let form = this.form;
+    if (form instanceof Uint32Array) {
       if (this.has(fp)) return;
-      this.toTable();
+      form = this.toTable();
     }
-    if (this.large) {
-      this.large.add(fp);
+    if (form instanceof Fingerprint32Set) {
+      form.add(fp);
       return;
     }
-    const small = this.small!;
-    if (small.includes(fp)) return;
-    if (small.length < SMALL_LIMIT) {
-      small.push(fp);
+    if (form.includes(fp)) return;
+    if (form.length < SMALL_LIMIT) {
+      form.push(fp);
       return;
     }
-    this.toTable();
-    this.large!.add(fp);
+    this.toTable().add(fp);
   }
 
   merge(other: DistinctSet): void {
-    if (other.large) {
-      this.toTable();
-      this.large!.addAll(other.large);
-    } else if (other.packed && this.size + other.size > SMALL_LIMIT) {
-      this.toTable();
-      this.large!.reserve(this.large!.size + other.size);
+    const from = other.form;
+    if (from instanceof Fingerprint32Set) this.toTable().addAll(from);
+    else if (!(from instanceof Uint32Array)) for (const fp of from) this.addFingerprint(fp);
+    else if (this.size + other.size > SMALL_LIMIT) {
+      const table = this.toTable();
+      table.reserve(table.size + other.size);
       // A block at a time into the table's tight insert loop (no callback per member).
       for (let b = 0; b * BLOCK < other.packedSize; b++) {
-        this.large!.addMany(MERGE_BLOCK, 0, decodeBlock(other.packed, other.packedFrom, other.packedSize, other.packedWidth, b, MERGE_BLOCK, 0));
+        table.addMany(MERGE_BLOCK, 0, decodeBlock(from, other.packedFrom, other.packedSize, other.packedWidth, b, MERGE_BLOCK, 0));
       }
-    } else if (other.packed) other.forEach((fp) => this.addFingerprint(fp));
-    else for (const fp of other.small!) this.addFingerprint(fp);
+    } else other.forEach((fp) => this.addFingerprint(fp));
   }
 
   /**
@@ -86,8 +87,7 @@ export class DistinctSet {
    */
   reserve(members: number): void {
     if (members <= SMALL_LIMIT) return;
-    this.toTable();
-    this.large!.reserve(members);
+    this.toTable().reserve(members);
   }
 
   /** Adds `members[from, to)` (a sliced merge: another set's members, a chunk at a time). */
@@ -96,8 +96,7 @@ export class DistinctSet {
       for (let i = from; i < to; i++) this.addFingerprint(members[i]!);
       return;
     }
-    this.toTable();
-    this.large!.addMany(members, from, to);
+    this.toTable().addMany(members, from, to);
   }
 
   /** A set holding these fingerprints (snapshot restore). */
@@ -107,10 +106,10 @@ export class DistinctSet {
       for (let i = 0; i < fingerprints.length; i++) set.addFingerprint(fingerprints[i]!);
       return set;
     }
-    set.large = new Fingerprint32Set(64);
-    set.large.reserve(fingerprints.length);
-    for (let i = 0; i < fingerprints.length; i++) set.large.add(fingerprints[i]!);
-    set.small = null;
+    const table = new Fingerprint32Set(64);
+    table.reserve(fingerprints.length);
+    for (let i = 0; i < fingerprints.length; i++) table.add(fingerprints[i]!);
+    set.form = table;
     return set;
   }
 
@@ -133,9 +132,9 @@ export class DistinctSet {
     let words = 0;
     sets.forEach((set, i) => {
       const from = offset;
-      if (set.packed) {
+      if (set.form instanceof Uint32Array) {
         // Already a sorted run (a window packed again after a late event unpacked another set of it).
-        decodeRun(set.packed, set.packedFrom, set.packedSize, set.packedWidth, sorted, from);
+        decodeRun(set.form, set.packedFrom, set.packedSize, set.packedWidth, sorted, from);
         offset += set.size;
       } else {
         set.forEach((fp) => (sorted[offset++] = fp));
@@ -166,27 +165,24 @@ export class DistinctSet {
     this.setPacked(run.words, run.from, run.size, run.width);
   }
 
-  /** Into the packed form (dropping the small array or the hash table). */
+  /** Into the packed form (dropping the small array or the hash table: the one place a pack drops a table). */
   private setPacked(words: Uint32Array, from: number, size: number, width: number): void {
-    this.small = null;
-    this.large = null;
-    this.packed = words;
+    this.form = words;
     this.packedFrom = from;
     this.packedSize = size;
     this.packedWidth = width;
   }
 
   get isPacked(): boolean {
-    return this.packed !== null;
+    return this.form instanceof Uint32Array;
   }
 
   /** An independent copy. */
   clone(): DistinctSet {
     const copy = new DistinctSet();
-    copy.small = this.small && [...this.small];
-    copy.large = this.large && this.large.clone();
+    const form = this.form;
     // The packed array is never written, so the copy may share it.
-    copy.packed = this.packed;
+    copy.form = form instanceof Uint32Array ? form : form instanceof Fingerprint32Set ? form.clone() : [...form];
     copy.packedFrom = this.packedFrom;
     copy.packedSize = this.packedSize;
     copy.packedWidth = this.packedWidth;
@@ -203,12 +199,13 @@ export class DistinctSet {
 
   /** The members (a copy). */
   toArray(): Uint32Array {
-    if (this.packed) {
+    const form = this.form;
+    if (form instanceof Uint32Array) {
       const out = new Uint32Array(this.packedSize);
-      decodeRun(this.packed, this.packedFrom, this.packedSize, this.packedWidth, out, 0);
+      decodeRun(form, this.packedFrom, this.packedSize, this.packedWidth, out, 0);
       return out;
     }
-    return this.large ? this.large.toArray() : Uint32Array.from(this.small!);
+    return form instanceof Fingerprint32Set ? form.toArray() : Uint32Array.from(form);
   }
 
   /**
@@ -217,7 +214,8 @@ export class DistinctSet {
    * copies of them all were ~200 MB of short-lived arrays at 10M events, and slower to write).
    */
   forEachPiece(fn: (piece: Uint32Array) => void): void {
-    if (!this.packed) {
+    const form = this.form;
+    if (!(form instanceof Uint32Array)) {
       fn(this.toArray());
       return;
     }
@@ -225,22 +223,23 @@ export class DistinctSet {
     for (let first = 0; first < this.packedSize; first += PIECE_MEMBERS) {
       let count = 0;
       for (let b = first / BLOCK; count < PIECE_MEMBERS && b * BLOCK < this.packedSize; b++) {
-        count += decodeBlock(this.packed, this.packedFrom, this.packedSize, this.packedWidth, b, piece, count);
+        count += decodeBlock(form, this.packedFrom, this.packedSize, this.packedWidth, b, piece, count);
       }
       fn(piece.subarray(0, count));
     }
   }
 
   forEach(fn: (fp: number) => void): void {
-    if (this.packed) forEachInRun(this.packed, this.packedFrom, this.packedSize, this.packedWidth, fn);
-    else if (this.large) this.large.forEach(fn);
-    else this.small!.forEach(fn);
+    const form = this.form;
+    if (form instanceof Uint32Array) forEachInRun(form, this.packedFrom, this.packedSize, this.packedWidth, fn);
+    else form.forEach(fn);
   }
 
   has(fp: number): boolean {
-    if (this.large) return this.large.has(fp);
-    if (!this.packed) return this.small!.includes(fp);
-    return runHas(this.packed, this.packedFrom, this.packedSize, this.packedWidth, fp);
+    const form = this.form;
+    if (form instanceof Fingerprint32Set) return form.has(fp);
+    if (form instanceof Uint32Array) return runHas(form, this.packedFrom, this.packedSize, this.packedWidth, fp);
+    return form.includes(fp);
   }
 
   /** |this ∪ other| without building the union (other is usually the small one). */
@@ -257,26 +256,27 @@ export class DistinctSet {
    * header), or the shared packed array once per `counted` set of arrays already counted.
    */
   byteLength(counted: Set<Uint32Array>): number {
-    if (this.large) return SET_OBJECT_BYTES + this.large.byteLength;
-    if (!this.packed) return SET_OBJECT_BYTES + 16 + this.small!.length * 8;
-    if (counted.has(this.packed)) return SET_OBJECT_BYTES;
-    counted.add(this.packed);
-    return SET_OBJECT_BYTES + this.packed.byteLength;
+    const form = this.form;
+    if (form instanceof Fingerprint32Set) return SET_OBJECT_BYTES + form.byteLength;
+    if (!(form instanceof Uint32Array)) return SET_OBJECT_BYTES + 16 + form.length * 8;
+    if (counted.has(form)) return SET_OBJECT_BYTES;
+    counted.add(form);
+    return SET_OBJECT_BYTES + form.byteLength;
   }
 
   get size(): number {
-    if (this.packed) return this.packedSize;
-    return this.large ? this.large.size : this.small!.length;
+    const form = this.form;
+    if (form instanceof Uint32Array) return this.packedSize;
+    return form instanceof Fingerprint32Set ? form.size : form.length;
   }
 
-  /** Into the hash-table form (from the small or the packed one). */
-  private toTable(): void {
-    if (this.large) return;
+  /** Into the hash-table form (from the small or the packed one); returns the table. */
+  private toTable(): Fingerprint32Set {
+    if (this.form instanceof Fingerprint32Set) return this.form;
     const table = new Fingerprint32Set(64);
     table.reserve(this.size + 1);
     this.forEach((fp) => table.add(fp));
-    this.large = table;
-    this.small = null;
-    this.packed = null;
+    this.form = table;
+    return table;
   }
 }

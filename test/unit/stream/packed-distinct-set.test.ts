@@ -56,7 +56,7 @@ describe('packed DistinctSet', () => {
         const counted = new Set<Uint32Array>();
         const bytes = sets.reduce((n, set) => n + set.byteLength(counted), 0);
         expect(counted.size).toBe(1);
-        expect(bytes).toBeLessThanOrEqual(members * 4 + sets.length * 72);
+        expect(bytes).toBeLessThanOrEqual(members * 4 + sets.length * 56);
       }),
       { numRuns: 300 },
     );
@@ -109,7 +109,7 @@ describe('packed DistinctSet', () => {
     const set = DistinctSet.of(values);
     DistinctSet.pack([set]);
     expect(set.size).toBe(unique.length);
-    expect((set.byteLength(new Set()) - 72) / unique.length).toBeLessThan(2.2);
+    expect((set.byteLength(new Set()) - 56) / unique.length).toBeLessThan(2.2);
     const union = DistinctSet.of([1, 2, 3]);
     union.merge(set);
     expect(union.size).toBe(unique.length + [1, 2, 3].filter((fp) => !set.has(fp)).length);
