@@ -33,7 +33,7 @@ export class WindowPack implements WindowJob {
 
   constructor(
     readonly window: Aggregate, readonly site: string, readonly size: WindowSizeMs, readonly start: number,
-    /** Members per group and per sort step (tests set a few, to interleave changes with every step). */
+    /** Members per group and per sort or encode step (tests set a few, to interleave changes with every step). */
     private readonly groupMembers = GROUP_MEMBERS,
   ) {}
 
@@ -41,7 +41,7 @@ export class WindowPack implements WindowJob {
     const sets = (this.sets ??= [...this.window.pageVisitors.values(), this.window.visitors]);
     while (this.next < sets.length) {
       if (this.large) this.packLarge();
-      else if (sets[this.next]!.size > this.groupMembers && sets[this.next]!.isPacked) this.next++; // a sorted run already
+      else if (sets[this.next]!.size > this.groupMembers && sets[this.next]!.isPacked) this.next++; // a packed run already
       else if (sets[this.next]!.size > this.groupMembers) {
         const set = sets[this.next]!;
         const members = set.toArray();

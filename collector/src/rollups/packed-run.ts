@@ -7,8 +7,8 @@
  *
  * Why this form: members are hashes, so a run of n is n points spread evenly over 2^32 and its gaps
  * average 2^32 / n. The widest gap sets the width: ~log2(2^32 / n) + log2(ln n) bits, ~16 bits for a
- * run of 1M (2.06 bytes a member with the skip index, was 4), ~24 bits for 2,500 (a page in a busy
- * minute: 3.06). An entropy coder (Rice, Elias-Fano) would save another ~1-2 bits a member at best,
+ * run of 1M (2.03 bytes a member with the skip index, was 4), ~24 bits for 2,500 (a page in a busy
+ * minute: 3.03). An entropy coder (Rice, Elias-Fano) would save another ~1-2 bits a member at best,
  * for a bit-by-bit decode; here a member is one or two word reads and a shift. The width is never
  * above 32 and a block's first member takes one word, so a run never takes more words than members.
  * Lookups binary-search the skip index and decode at most BLOCK - 1 gaps.
