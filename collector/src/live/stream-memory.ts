@@ -1,7 +1,7 @@
 import type { StreamPipeline } from './stream-pipeline.js';
 
 /** Estimated bytes of a RecentEvents event object with its strings (see RecentEventsOptions). */
-const RECENT_EVENT_BYTES = 300;
+const RECENT_EVENT_BYTES = 600;
 
 /**
  * The stream stages' memory by part for `wisp_memory_bytes{part}`: exact for typed arrays, estimated
