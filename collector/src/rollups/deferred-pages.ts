@@ -88,7 +88,7 @@ export class PageSetBuild implements WindowJob {
           target.merge(set);
           work += set.size + 16;
         } else {
-          // Packed: a view of an array never written again; else a copy (the table may grow meanwhile).
+          // A copy of the members (decoded when packed; a table may grow meanwhile).
           this.members = set.members();
           this.memberIndex = 0;
           this.target = target;

@@ -167,6 +167,7 @@ export class DistinctSet {
 
   /** Into the packed form (dropping the small array or the hash table: the one place a pack drops a table). */
   private setPacked(words: Uint32Array, from: number, size: number, width: number): void {
+    if (this.form instanceof Fingerprint32Set) this.form.release(); // owned alone: clones copy their table
     this.form = words;
     this.packedFrom = from;
     this.packedSize = size;

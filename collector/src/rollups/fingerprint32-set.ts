@@ -75,6 +75,13 @@ export class Fingerprint32Set {
     return copy;
   }
 
+  /** Frees the table at once (see releaseArray) and leaves the set empty: a pack dropping it. */
+  release(): void {
+    releaseArray(this.slots);
+    this.slots = new Uint32Array(32);
+    this.size = 0;
+  }
+
   /** Bytes of the table. */
   get byteLength(): number {
     return this.slots.byteLength;

@@ -1,5 +1,5 @@
 // Minute windows are kept 6 h; once settled (2 min after their end) their distinct sets are packed
-// like hours' (4 bytes a member), and every answer stays exact, late events included.
+// like hours' (2-4 bytes a member), and every answer stays exact, late events included.
 import { expect, test } from 'vitest';
 import { DAY_MS, MINUTE_MS, Rollups } from '../../../collector/src/rollups/index.js';
 import { sessionsFromEvents, type StreamEvent } from '../../../collector/src/sessions/index.js';
