@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // CLI: `wisp-collector [--demo]`, configured by the WISP_* environment variables (see the contract).
+import './v8-flags.js'; // first: see the file
 import { join } from 'node:path';
 import { ConfigError, startCollector } from '../dist/index.js';
 
