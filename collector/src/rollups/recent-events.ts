@@ -30,9 +30,10 @@ interface Paused {
  * A minute that alone is over `maxEvents` pauses it: it drops everything and holds nothing (covers
  * nothing) until an event minute whose events would fit (half the cap) has passed. Before, it filled
  * up again in the next minute and dropped it all once more. Events held for seconds are moved to
- * V8's old generation and die there, so that churn was most of what the collector promoted under
- * load (50k events/s: 145 MB promoted in 15 s, 29 MB without this cache) and the reason its heap,
- * and RSS, swung by ~250 MB between full GCs.
+ * V8's old generation and die there, and such a burst of survivors also made V8 allocate every later
+ * event there (pretenuring, now off: collector/bin/v8-flags.js). Together that was most of what the
+ * collector promoted under load (50k events/s: 145 MB in 15 s, 29 MB without this cache) and why its
+ * heap, and RSS, swung by ~250 MB between full GCs.
  */
 export class RecentEvents {
   private readonly minutes = new Map<number, Map<string, StreamEvent[]>>();
