@@ -8,6 +8,7 @@ import { DistinctSet } from '../../../collector/src/rollups/distinct-set.js';
 import { gapWidth, RunEncoder, runWords } from '../../../collector/src/rollups/packed-run.js';
 import { decodeSnapshot, encodeSnapshot } from '../../../collector/src/rollups/rollup-snapshot.js';
 import { HOUR_MS } from '../../../collector/src/rollups/window-sizes.js';
+import { hashedMembers } from './hashed-members.js';
 
 const member = fc.oneof(
   fc.integer({ min: 1, max: 0xffffffff }),
@@ -99,12 +100,7 @@ describe('packed DistinctSet', () => {
   });
 
   it('a packed run of 1M members: ~2 bytes a member, exact, and merges into a table', () => {
-    const values = new Uint32Array(1_000_000);
-    let seed = 7;
-    for (let i = 0; i < values.length; i++) {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      values[i] = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) >>> 0) || 1;
-    }
+    const values = hashedMembers(1_000_000, 7);
     const unique = Uint32Array.from(new Set(values)).sort();
     const set = DistinctSet.of(values);
     DistinctSet.pack([set]);

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BLOCK, decodeBlock, decodeRun, encodeRun, forEachInRun, gapWidth, RunEncoder, runHas, runWords } from '../../../collector/src/rollups/packed-run.js';
+import { hashedMembers } from './hashed-members.js';
 
 /** Members as tests like them: edges of the range, dense stretches and huge gaps all likely. */
 const member = fc.oneof(
@@ -76,12 +77,7 @@ describe('packed runs', () => {
   });
 
   it('a run of 1M hashed members takes ~2 bytes a member (4 before packing into gaps)', () => {
-    const values = new Uint32Array(1_000_000);
-    let seed = 1;
-    for (let i = 0; i < values.length; i++) {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      values[i] = (Math.imul(seed ^ (seed >>> 16), 0x45d9f3b) >>> 0) || 1;
-    }
+    const values = hashedMembers(1_000_000, 1);
     const sorted = Uint32Array.from(new Set(values)).sort();
     const { words, from, width } = packed(sorted, 0);
     expect((runWords(sorted.length, width) * 4) / sorted.length).toBeLessThan(2.2);
