@@ -21,6 +21,7 @@ import { fromStoredEvent } from './sessions/index.js';
 import { rollupStatsBody } from './stats/rollup-stats.js';
 import type { Stats, StatsQuery } from './stats/stats-types.js';
 import type { Store } from './store/store.js';
+import { releaseArray } from './memory/release-array.js';
 
 /**
  * How far back the rollups cover stored events (WISP_ROLLUP_DAYS, default 62: the dashboard's
@@ -225,6 +226,9 @@ export async function createStreamWiring(options: {
       log(`rollup snapshot encoded (${megabytes(report.chunks)} MB) in ${Math.round(performance.now() - t)} ms: ${report.slices} slices, ` +
         `longest ${report.longestSliceMs.toFixed(1)} ms, event loop delay max ${(delay.max / 1e6).toFixed(1)} ms, ${report.copiedOnWrite} windows copied on write`);
       if (await snapshotFile?.write(report.chunks)) savedRevision = revision;
+      // Written: free the chunks now. At 10M events they are ~200 MB, and an idle collector's next full GC
+      // came ~40 s later (RSS 389 -> 466 MB meanwhile).
+      for (const chunk of report.chunks) releaseArray(chunk);
     } catch (error) {
       onError('snapshot')(error);
     } finally {

@@ -1,3 +1,5 @@
+import { releaseArray } from '../memory/release-array.js';
+
 /** Little-endian writer into a growing buffer (snapshot encoding). */
 export class ByteWriter {
   private buffer: Buffer;
@@ -35,6 +37,12 @@ export class ByteWriter {
 
   result(): Buffer {
     return this.buffer.subarray(0, this.length);
+  }
+
+  /** Frees the buffer at once (see releaseArray): the writer and its results are empty afterwards. */
+  release(): void {
+    releaseArray(this.buffer);
+    this.length = 0;
   }
 
   private ensure(more: number): void {

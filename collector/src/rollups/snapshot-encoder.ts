@@ -108,6 +108,7 @@ export class SnapshotEncoder {
   private cut(): void {
     if (this.body.length === 0) return;
     this.chunks.push(Buffer.from(this.body.result()));
+    this.body.release(); // 6 MB a chunk, otherwise held until a full GC
     this.body = new ByteWriter(CHUNK_BYTES + (CHUNK_BYTES >> 1));
   }
 }
