@@ -41,7 +41,7 @@ export async function recoverPipeline(
   const { snapshot } = options;
   let report: RecoveryReport;
   if (snapshot && reader.eventsReceivedSince && snapshot.coveredFrom <= options.from) {
-    pipeline.rollups.restore(snapshot.coveredFrom, snapshot.windows);
+    pipeline.rollups.restore(snapshot.coveredFrom, snapshot.windows, snapshot.minutesFrom);
     const received = await reader.eventsReceivedSince(snapshot.replayFrom);
     const held = new Set(snapshot.ids);
     const replay = received.filter((e) => !held.has(receiptFingerprint(e)));

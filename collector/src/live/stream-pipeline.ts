@@ -165,7 +165,7 @@ export class StreamPipeline {
   snapshot(): RollupSnapshot {
     const now = this.options.clock();
     return {
-      coveredFrom: this.rollups.coveredFrom, takenAt: now, ...this.receipts.since(now),
+      coveredFrom: this.rollups.coveredFrom, minutesFrom: this.rollups.minutesFrom, takenAt: now, ...this.receipts.since(now),
       pendingLate: this.pendingLateEvents, windows: this.rollups.entries(),
     };
   }

@@ -18,6 +18,8 @@ export interface SnapshotWindow {
 export interface RollupSnapshot {
   /** The rollups' `coveredFrom`. */
   coveredFrom: number;
+  /** The rollups' `minutesFrom` (minute windows dropped early for memory; absent: none). */
+  minutesFrom?: number;
   /** Clock when taken (epoch ms). */
   takenAt: number;
   /** Stored events received at or after this and not listed in `ids` are replayed at start. */
@@ -94,5 +96,8 @@ export function decodeSnapshot(bytes: Buffer): RollupSnapshot & { windows: Snaps
     windows.push({ site, sizeMs, start, window });
   }
   if (reader.offset !== bytes.length) throw new Error('rollup snapshot has trailing bytes');
-  return { coveredFrom: header.coveredFrom, takenAt: header.takenAt, replayFrom: header.replayFrom, pendingLate: header.pendingLate, ids, windows };
+  return {
+    coveredFrom: header.coveredFrom, minutesFrom: header.minutesFrom ?? -Infinity, takenAt: header.takenAt, replayFrom: header.replayFrom,
+    pendingLate: header.pendingLate, ids, windows,
+  };
 }

@@ -22,6 +22,8 @@ export interface RollupsOptions {
   sliceMs?: number;
   /** Called when a page set build or a pack of a window is done (logs, measurements). */
   onWindowJob?: (report: WindowJobReport) => void;
+  /** Bytes the minute windows' distinct sets may hold before the oldest are dropped early (default MINUTE_SETS_BUDGET_BYTES). */
+  minuteSetsBudgetBytes?: number;
 }
 
 export interface RangeQuery extends RangeCover {
@@ -51,6 +53,21 @@ const PACK_AFTER_MS: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * MINUTE_MS
 
 const sameMinute = (a: StreamEvent, b: StreamEvent) => windowStart(a.ts, MINUTE_MS) === windowStart(b.ts, MINUTE_MS);
 
+/**
+ * Minute windows' distinct sets may hold this much before the oldest minutes leave early. Their
+ * page visitor sets grow with traffic (~3 bytes a (page, visitor) pair even packed: ~4 MB a minute
+ * at 50k events/s, so six hours of them would be ~1.4 GB). Ranges with an edge in a dropped minute
+ * read that edge as raw events instead (the store, or SQL past the edge budget), as they do for
+ * edges older than the minute retention. At 1k events/s the six hours fit (~65 MB).
+ */
+export const MINUTE_SETS_BUDGET_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Minutes never dropped for the budget: the live feed's 30 minutes and the recent edges of "last
+ * hour" ranges. Minutes of an hour whose page sets are not built yet stay too (they are its parts).
+ */
+const MINUTES_ALWAYS_KEPT_MS = HOUR_MS;
+
 const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: MINUTE_RETENTION_MS, [HOUR_MS]: HOUR_RETENTION_MS, [DAY_MS]: 800 * DAY_MS };
 
 /**
@@ -63,6 +80,9 @@ export class Rollups {
   private readonly clock: Clock;
   private readonly retentionMs: Record<WindowSizeMs, number>;
   private covered: number;
+  /** Minute windows before this were dropped early for the memory budget (see MINUTE_SETS_BUDGET_BYTES). */
+  private minutesFromMs = -Infinity;
+  private readonly minuteSetsBudget: number;
   private readonly sites = new Map<string, Map<WindowSizeMs, Map<number, Aggregate>>>();
   private lastPrune = -Infinity;
   private readonly views: RollupViews;
@@ -88,6 +108,7 @@ export class Rollups {
     this.retentionMs = { ...DEFAULT_RETENTION };
     for (const size of WINDOW_SIZES_MS) this.retentionMs[size] = options.retentionMs?.[size] ?? DEFAULT_RETENTION[size];
     this.covered = options.coveredFrom ?? this.clock();
+    this.minuteSetsBudget = options.minuteSetsBudgetBytes ?? MINUTE_SETS_BUDGET_BYTES;
     this.views = new RollupViews(this, this.clock);
   }
 
@@ -96,12 +117,17 @@ export class Rollups {
     return this.covered;
   }
 
+  /** Minute windows before this were dropped early for memory (-Infinity: none); a snapshot keeps it. */
+  get minutesFrom(): number {
+    return this.minutesFromMs;
+  }
+
   /** Earliest usable window start per size. */
   floors(): Record<WindowSizeMs, number> {
     const now = this.clock();
     const floor = (size: WindowSizeMs) =>
       Math.ceil(Math.max(this.covered, now - this.retentionMs[size]) / size) * size;
-    return { [DAY_MS]: floor(DAY_MS), [HOUR_MS]: floor(HOUR_MS), [MINUTE_MS]: floor(MINUTE_MS) };
+    return { [DAY_MS]: floor(DAY_MS), [HOUR_MS]: floor(HOUR_MS), [MINUTE_MS]: Math.max(floor(MINUTE_MS), this.minutesFromMs) };
   }
 
   /**
@@ -235,13 +261,17 @@ export class Rollups {
     }
   }
 
-  /** Replaces all windows (startup: a snapshot's, or none before a rebuild); windows before `coveredFrom` stay unusable. */
-  restore(coveredFrom: number, entries: Iterable<{ site: string; sizeMs: WindowSizeMs; start: number; window: Aggregate }>): void {
+  /**
+   * Replaces all windows (startup: a snapshot's, or none before a rebuild); windows before
+   * `coveredFrom`, and minute windows before `minutesFrom` (the snapshot's `minutesFrom`), stay unusable.
+   */
+  restore(coveredFrom: number, entries: Iterable<{ site: string; sizeMs: WindowSizeMs; start: number; window: Aggregate }>, minutesFrom = -Infinity): void {
     this.jobs.cancelAll();
     this.sites.clear();
     this.views.clear();
     this.lastWindow = {};
     this.covered = coveredFrom;
+    this.minutesFromMs = minutesFrom;
     for (const { site, sizeMs, start, window } of entries) {
       let bySize = this.sites.get(site);
       if (!bySize) this.sites.set(site, (bySize = new Map()));
@@ -292,6 +322,7 @@ export class Rollups {
     const now = this.clock();
     this.lastPrune = now;
     this.lastWindow = {};
+    this.dropMinutesOverBudget(now);
     const floors = this.floors();
     const settled = (size: WindowSizeMs, start: number) => start + size <= now - PACK_AFTER_MS[size];
     // Built once closed (before anyone reads them), and at the latest before their parts are dropped.
@@ -315,6 +346,34 @@ export class Rollups {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Raises `minutesFrom` past the oldest minutes while the minute windows' sets are over the budget
+   * (the prune then drops them), never into the last hour or into an hour whose page sets are still
+   * to be built from its minutes. Walks the minute windows once a prune (a minute); their sizes are
+   * cached until they change (windowSetBytes).
+   */
+  private dropMinutesOverBudget(now: number): void {
+    const floor = this.floors()[MINUTE_MS];
+    let keepFrom = windowStart(now - MINUTES_ALWAYS_KEPT_MS, MINUTE_MS);
+    const bytesByStart = new Map<number, number>();
+    let total = 0;
+    for (const bySize of this.sites.values()) {
+      for (const [start, hour] of bySize.get(HOUR_MS) ?? []) if (hour.pageVisitorsDeferred) keepFrom = Math.min(keepFrom, start);
+      for (const [start, minute] of bySize.get(MINUTE_MS) ?? []) {
+        if (start < floor) continue;
+        const bytes = windowSetBytes(minute);
+        total += bytes;
+        bytesByStart.set(start, (bytesByStart.get(start) ?? 0) + bytes);
+      }
+    }
+    if (total <= this.minuteSetsBudget) return;
+    for (const start of [...bytesByStart.keys()].sort((a, b) => a - b)) {
+      if (total <= this.minuteSetsBudget || start >= keepFrom) break;
+      total -= bytesByStart.get(start)!;
+      this.minutesFromMs = start + MINUTE_MS;
     }
   }
 

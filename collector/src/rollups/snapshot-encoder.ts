@@ -70,6 +70,8 @@ export class SnapshotEncoder {
     const json = Buffer.from(JSON.stringify({
       coveredFrom: header.coveredFrom, takenAt: header.takenAt, replayFrom: header.replayFrom,
       pendingLate: header.pendingLate, windowCount: this.windowCount,
+      // JSON has no -Infinity (none dropped): left out then, and read back as -Infinity.
+      ...(Number.isFinite(header.minutesFrom) ? { minutesFrom: header.minutesFrom } : {}),
     }));
     const head = new ByteWriter();
     head.bytes(SNAPSHOT_MAGIC);
