@@ -1,7 +1,7 @@
 import { releaseArray } from '../memory/release-array.js';
 import { fingerprint53 } from '../sessions/fingerprint.js';
 import { Fingerprint32Set } from './fingerprint32-set.js';
-import { BLOCK, decodeBlock, decodeRun, encodeRun, forEachInRun, gapWidth, runHas, runWords, type RunEncoder } from './packed-run.js';
+import { BLOCK, decodeBlock, decodeRun, encodeRun, forEachInRun, gapWidth, runHas, runWords, type StoredRun } from './packed-run.js';
 import { sortUint32 } from './sort-u32.js';
 
 /** Members kept in a plain array (no typed-array overhead) before switching to a hash table. */
@@ -9,9 +9,6 @@ const SMALL_LIMIT = 16;
 
 /** A DistinctSet object and its four fields (estimate, V8 on 64 bits). */
 const SET_OBJECT_BYTES = 56;
-
-/** Members per piece of `forEachPiece` (whole blocks; 16 KB). */
-const PIECE_MEMBERS = 64 * BLOCK;
 
 /** A packed block being merged into a table (the merge calls nothing back, so one buffer serves all). */
 const MERGE_BLOCK = new Uint32Array(BLOCK);
@@ -161,8 +158,24 @@ export class DistinctSet {
    * Takes `run` (finished, encoded from every member of this set) as its packed form: a pack sorted
    * and encoded a large set's members over several slices. The caller checks the set did not grow meanwhile.
    */
-  adoptRun(run: RunEncoder): void {
+  adoptRun(run: StoredRun): void {
     this.setPacked(run.words, run.from, run.size, run.width);
+  }
+
+  /**
+   * A set that is the run stored at `run` (snapshot restore: the runs of a window read into one array,
+   * shared by its sets like a pack's and, like it, never written).
+   */
+  static ofRun(run: StoredRun): DistinctSet {
+    const set = new DistinctSet();
+    set.adoptRun(run);
+    return set;
+  }
+
+  /** Where its packed run is stored (a snapshot copies the words as they are), or null when it is not packed. */
+  packedRun(): StoredRun | null {
+    const form = this.form;
+    return form instanceof Uint32Array ? { words: form, from: this.packedFrom, size: this.packedSize, width: this.packedWidth } : null;
   }
 
   /** Into the packed form (dropping the small array or the hash table: the one place a pack drops a table). */
@@ -191,7 +204,7 @@ export class DistinctSet {
   }
 
   /**
-   * The members, ascending when packed (snapshots, sliced merges). Since runs are bit-packed this
+   * The members, ascending when packed (sliced merges). Since runs are bit-packed this
    * is always a copy, the same as `toArray` (it was a view of the packed array when that held raw members).
    */
   members(): Uint32Array {
@@ -207,27 +220,6 @@ export class DistinctSet {
       return out;
     }
     return form instanceof Fingerprint32Set ? form.toArray() : Uint32Array.from(form);
-  }
-
-  /**
-   * Calls `fn` with every member in pieces (views, valid during the call only; ascending when packed):
-   * a packed set decodes a piece at a time instead of into one copy (a snapshot reads every large set:
-   * copies of them all were ~200 MB of short-lived arrays at 10M events, and slower to write).
-   */
-  forEachPiece(fn: (piece: Uint32Array) => void): void {
-    const form = this.form;
-    if (!(form instanceof Uint32Array)) {
-      fn(this.toArray());
-      return;
-    }
-    const piece = new Uint32Array(Math.min(PIECE_MEMBERS, this.packedSize));
-    for (let first = 0; first < this.packedSize; first += PIECE_MEMBERS) {
-      let count = 0;
-      for (let b = first / BLOCK; count < PIECE_MEMBERS && b * BLOCK < this.packedSize; b++) {
-        count += decodeBlock(form, this.packedFrom, this.packedSize, this.packedWidth, b, piece, count);
-      }
-      fn(piece.subarray(0, count));
-    }
   }
 
   forEach(fn: (fp: number) => void): void {

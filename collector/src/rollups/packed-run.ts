@@ -17,6 +17,14 @@
 /** Members per block (one skip-index word each: 1/16 byte a member; a lookup decodes ~32 gaps on average). */
 export const BLOCK = 64;
 
+/** Where a run of `size` members at gap `width` is stored: `words[from, from + runWords(size, width))`. */
+export interface StoredRun {
+  readonly words: Uint32Array;
+  readonly from: number;
+  readonly size: number;
+  readonly width: number;
+}
+
 /** Blocks (skip-index words) of a run of `size` members. */
 function blockCount(size: number): number {
   return Math.ceil(size / BLOCK);
@@ -44,7 +52,7 @@ export function runWords(size: number, width: number): number {
  * a bounded number of blocks per `step`: a run of 1M members took ~5 ms whole, and a background pack
  * works in slices of ~10 ms.
  */
-export class RunEncoder {
+export class RunEncoder implements StoredRun {
   private block = 0;
   private word: number;
   /** Bits not yet written, and how many (always < 32). */

@@ -1,13 +1,25 @@
+import { releaseArray } from '../memory/release-array.js';
 import { COUNT_KEYS, type Aggregate } from './aggregate.js';
 import { ByteWriter } from './byte-io.js';
 import type { DistinctSet } from './distinct-set.js';
+import { runWords, type StoredRun } from './packed-run.js';
 import type { RollupSnapshot, SnapshotWindow } from './rollup-snapshot.js';
 
-/** Bumped whenever the layout below changes: an older or newer file is ignored (full rebuild). */
-export const SNAPSHOT_VERSION = 1;
+/**
+ * Bumped whenever the layout below changes: a newer file is ignored (full rebuild), an older one is
+ * read if the decoder still knows it (1: every set as its members; 2: packed sets as their runs).
+ */
+export const SNAPSHOT_VERSION = 2;
 export const SNAPSHOT_MAGIC = Buffer.from('WISPROLL');
-/** Sets up to this size are written member by member (no typed array per set: there are ~10^5 of them). */
+/** Unpacked sets up to this size are written member by member (no typed array per set: there are ~10^5 of them). */
 export const SMALL_SET = 64;
+/**
+ * Set entry head: a packed set's has this bit set, its size in the low 31 bits (a set of 2^31 members
+ * would take 4-8 GB: never held), then its gap width; its words are in the window's run block.
+ */
+export const PACKED_SET = 0x80000000;
+/** Bytes copied into a chunk of their own rather than into the body (a day's runs: no doubling of the body's buffer). */
+const OWN_CHUNK_BYTES = 1 << 20;
 /** Body bytes per chunk: no single growing buffer (its doublings copy hundreds of MB at 10M events). */
 const CHUNK_BYTES = 4 << 20;
 
@@ -19,9 +31,12 @@ export type SnapshotHeader = Omit<RollupSnapshot, 'windows'>;
 /**
  * Writes a snapshot window by window, in any order and at any pace (see SnapshotCapture), as chunks.
  * Layout: "WISPROLL", u32 version, u32 header length, header JSON (scalars, pending events), then a
- * string table (every key once) and the windows, binary: counts as f64, distinct sets as their u32
- * fingerprints (in the machine's byte order: a snapshot stays on the machine that wrote it),
- * sketches as (bucket, count) pairs. Strings are indexes into the table, so the head is written last.
+ * string table (every key once) and the windows, binary: counts as f64, sketches as (bucket, count)
+ * pairs, and the distinct sets. A window's packed sets are its run block (u32 word count, then their
+ * runs' words one after another, copied as they are: no decode, ~2-3 bytes a member) and each set's
+ * entry `PACKED_SET + size`, gap width; an unpacked set's entry is its size and u32 fingerprints.
+ * Words are in the machine's byte order (a snapshot stays on the machine that wrote it). Strings are
+ * indexes into the table, so the head is written last.
  */
 export class SnapshotEncoder {
   private readonly strings = new Map<string, number>();
@@ -38,11 +53,12 @@ export class SnapshotEncoder {
     body.f64(sizeMs);
     body.f64(start);
     for (const n of [window.pageviews, window.events, window.errors, window.sessions, window.bounces, window.durationMs]) body.f64(n);
-    this.set(window.visitors);
-    for (const key of COUNT_KEYS) this.counts(window, key);
     // A deferred window (maybe part way through its build) is written without page sets: the
     // restore marks it deferred again and builds it from its parts.
     const pageVisitors = window.pageVisitorsDeferred ? NO_PAGES : window.pageVisitors;
+    this.runs(window.visitors, pageVisitors);
+    this.set(window.visitors);
+    for (const key of COUNT_KEYS) this.counts(window, key);
     body.u32(pageVisitors.size);
     for (const [page, visitors] of pageVisitors) {
       body.u32(this.ref(page));
@@ -99,11 +115,60 @@ export class SnapshotEncoder {
     }
   }
 
-  /** Most sets are tiny (a page in a minute): member by member; large ones as array copies, a piece at a time. */
+  /**
+   * The run block: the words of the packed sets' runs, in the order of their entries. Runs that lie
+   * next to each other in one array (a pack writes a window's sets one after another) go in one copy.
+   */
+  private runs(visitors: DistinctSet, pages: ReadonlyMap<string, DistinctSet>): void {
+    const runs: StoredRun[] = [];
+    const visitorsRun = visitors.packedRun();
+    if (visitorsRun) runs.push(visitorsRun);
+    for (const set of pages.values()) {
+      const run = set.packedRun();
+      if (run) runs.push(run);
+    }
+    this.body.u32(runs.reduce((words, run) => words + runWords(run.size, run.width), 0));
+    let words: Uint32Array | null = null;
+    let from = 0;
+    let to = 0;
+    for (const run of runs) {
+      const end = run.from + runWords(run.size, run.width);
+      if (run.words === words && run.from === to) {
+        to = end;
+        continue;
+      }
+      if (words) this.bytes(new Uint8Array(words.buffer, words.byteOffset + from * 4, (to - from) * 4));
+      ({ words, from } = run);
+      to = end;
+    }
+    if (words) this.bytes(new Uint8Array(words.buffer, words.byteOffset + from * 4, (to - from) * 4));
+  }
+
+  /** A packed set as its size and width (its words are in the run block); others member by member, or as one copy if large. */
   private set(distinct: DistinctSet): void {
+    const run = distinct.packedRun();
+    if (run) {
+      this.body.u32(PACKED_SET + run.size);
+      this.body.u32(run.width);
+      return;
+    }
     this.body.u32(distinct.size);
     if (distinct.size <= SMALL_SET) distinct.forEach((fp) => this.body.u32(fp));
-    else distinct.forEachPiece((piece) => this.body.bytes(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength)));
+    else {
+      const members = distinct.toArray(); // a copy of its own
+      this.bytes(new Uint8Array(members.buffer, members.byteOffset, members.byteLength));
+      releaseArray(members);
+    }
+  }
+
+  /** Copies `bytes` into the body, or a large piece into a chunk of its own after the body's. */
+  private bytes(bytes: Uint8Array): void {
+    if (bytes.byteLength < OWN_CHUNK_BYTES) {
+      this.body.bytes(bytes);
+      return;
+    }
+    this.cut();
+    this.chunks.push(Buffer.from(bytes));
   }
 
   /** Closes the current body chunk (copied to its exact size: the writer's buffer may be twice as large). */
