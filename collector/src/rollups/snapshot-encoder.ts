@@ -47,36 +47,36 @@ export class SnapshotEncoder {
   constructor(private readonly header: SnapshotHeader) {}
 
   add({ site, sizeMs, start, window }: SnapshotWindow): void {
-    const body = this.body;
+    // Always `this.body`, never a local: a large copy cuts the chunk, which replaces the writer.
     this.windowCount++;
-    body.u32(this.ref(site));
-    body.f64(sizeMs);
-    body.f64(start);
-    for (const n of [window.pageviews, window.events, window.errors, window.sessions, window.bounces, window.durationMs]) body.f64(n);
+    this.body.u32(this.ref(site));
+    this.body.f64(sizeMs);
+    this.body.f64(start);
+    for (const n of [window.pageviews, window.events, window.errors, window.sessions, window.bounces, window.durationMs]) this.body.f64(n);
     // A deferred window (maybe part way through its build) is written without page sets: the
     // restore marks it deferred again and builds it from its parts.
     const pageVisitors = window.pageVisitorsDeferred ? NO_PAGES : window.pageVisitors;
     this.runs(window.visitors, pageVisitors);
     this.set(window.visitors);
     for (const key of COUNT_KEYS) this.counts(window, key);
-    body.u32(pageVisitors.size);
+    this.body.u32(pageVisitors.size);
     for (const [page, visitors] of pageVisitors) {
-      body.u32(this.ref(page));
+      this.body.u32(this.ref(page));
       this.set(visitors);
     }
-    body.u32(window.vitals.size);
+    this.body.u32(window.vitals.size);
     for (const [name, sketch] of window.vitals) {
       const { zeros, buckets } = sketch.state();
-      body.u32(this.ref(name));
-      body.f64(sketch.relativeAccuracy);
-      body.f64(zeros);
-      body.u32(buckets.length);
+      this.body.u32(this.ref(name));
+      this.body.f64(sketch.relativeAccuracy);
+      this.body.f64(zeros);
+      this.body.u32(buckets.length);
       for (const [index, n] of buckets) {
-        body.f64(index);
-        body.f64(n);
+        this.body.f64(index);
+        this.body.f64(n);
       }
     }
-    if (body.length >= CHUNK_BYTES) this.cut();
+    if (this.body.length >= CHUNK_BYTES) this.cut();
   }
 
   /** The whole file, as chunks to write one after another (head first). */

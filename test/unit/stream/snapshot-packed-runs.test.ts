@@ -123,25 +123,34 @@ describe('snapshot of packed windows (format 2)', () => {
     );
   });
 
-  it('writes packed runs of 100k and 30k members in ~2.5 bytes a member (version 1: 4) and reads them back word for word', () => {
-    const window = emptyAggregate();
-    const members = hashedMembers(100_000, 3);
-    window.visitors = DistinctSet.of(members);
-    window.pageVisitors.set('/a', DistinctSet.of(members.subarray(0, 30_000)));
-    window.pageVisitors.set('/b', DistinctSet.of(members.subarray(50_000, 50_010)));
-    DistinctSet.pack(setsOf(window));
-    const original = { site: 's', sizeMs: HOUR_MS, start: H0, window };
-    const bytes = encodeSnapshot({ ...header(H0 + DAY_MS), windows: [original] });
-    const total = setsOf(window).reduce((n, set) => n + set.size, 0);
-    expect(bytes.length / total).toBeLessThan(2.6);
+  it('writes packed runs in ~2.5 bytes a member (version 1: 4), word for word, large ones (over 1 MB) as chunks of their own', () => {
+    const takenAt = H0 + DAY_MS;
+    const members = hashedMembers(600_000, 3);
+    const packed = emptyAggregate();
+    packed.visitors = DistinctSet.of(members);
+    packed.pageVisitors.set('/a', DistinctSet.of(members.subarray(0, 30_000)));
+    packed.pageVisitors.set('/b', DistinctSet.of(members.subarray(50_000, 50_010)));
+    DistinctSet.pack(setsOf(packed));
+    // An open hour's hash table of 300k members: 1.2 MB of members, a chunk of its own too.
+    const open = emptyAggregate();
+    open.visitors = DistinctSet.of(members.subarray(0, 300_000));
+    open.pageVisitors.set('/a', DistinctSet.of(members.subarray(0, 20)));
+    const originals = [
+      { site: 's', sizeMs: HOUR_MS, start: H0, window: packed },
+      { site: 's', sizeMs: HOUR_MS, start: Math.floor(takenAt / HOUR_MS) * HOUR_MS, window: open },
+    ];
+    const bytes = encodeSnapshot({ ...header(takenAt), windows: originals });
+    const packedMembers = setsOf(packed).reduce((n, set) => n + set.size, 0);
+    expect(bytes.length - 4 * 300_020).toBeLessThan(2.6 * packedMembers);
     const { windows } = decodeSnapshot(bytes);
-    expectSameWindows(windows, [original], H0 + DAY_MS);
-    // The same run, word for word.
+    expectSameWindows(windows, originals, takenAt);
+    expect(windows[1]!.window.visitors.isPacked).toBe(false);
+    // The same runs, word for word.
     const words = (set: DistinctSet) => {
       const run = set.packedRun()!;
-      return [run.width, ...run.words.subarray(run.from, run.from + 40)];
+      return [run.size, run.width, ...run.words.subarray(run.from, run.from + Math.min(run.size, 2_000))];
     };
-    setsOf(windows[0]!.window).forEach((set, s) => expect(words(set)).toEqual(words(setsOf(window)[s]!)));
+    setsOf(windows[0]!.window).forEach((set, s) => expect(words(set)).toEqual(words(setsOf(packed)[s]!)));
   });
 
   it('a packed window, then a late event unpacking part of it, captured while more late events arrive, restores as it was at the instant', () => {
