@@ -18,8 +18,11 @@ export const SMALL_SET = 64;
  * would take 4-8 GB: never held), then its gap width; its words are in the window's run block.
  */
 export const PACKED_SET = 0x80000000;
-/** Bytes copied into a chunk of their own rather than into the body (a day's runs: no doubling of the body's buffer). */
-const OWN_CHUNK_BYTES = 1 << 20;
+/**
+ * Pieces this large (a range of runs, a table's members) are copied into a chunk of their own, not
+ * into the body: one copy, where the body's would copy them again when cut, and its buffer double.
+ */
+const OWN_CHUNK_BYTES = 64 << 10;
 /** Body bytes per chunk: no single growing buffer (its doublings copy hundreds of MB at 10M events). */
 const CHUNK_BYTES = 4 << 20;
 
@@ -163,12 +166,9 @@ export class SnapshotEncoder {
 
   /** Copies `bytes` into the body, or a large piece into a chunk of its own after the body's. */
   private bytes(bytes: Uint8Array): void {
-    if (bytes.byteLength < OWN_CHUNK_BYTES) {
-      this.body.bytes(bytes);
-      return;
-    }
-    this.cut();
-    this.chunks.push(Buffer.from(bytes));
+    if (bytes.byteLength >= OWN_CHUNK_BYTES || this.body.length + bytes.byteLength > CHUNK_BYTES) this.cut();
+    if (bytes.byteLength < OWN_CHUNK_BYTES) this.body.bytes(bytes);
+    else this.chunks.push(Buffer.from(bytes));
   }
 
   /** Closes the current body chunk (copied to its exact size: the writer's buffer may be twice as large). */

@@ -123,7 +123,7 @@ describe('snapshot of packed windows (format 2)', () => {
     );
   });
 
-  it('writes packed runs in ~2.5 bytes a member (version 1: 4), word for word, large ones (over 1 MB) as chunks of their own', () => {
+  it('writes packed runs in ~2.5 bytes a member (version 1: 4), word for word, large pieces as chunks of their own', () => {
     const takenAt = H0 + DAY_MS;
     const members = hashedMembers(600_000, 3);
     const packed = emptyAggregate();
@@ -131,7 +131,7 @@ describe('snapshot of packed windows (format 2)', () => {
     packed.pageVisitors.set('/a', DistinctSet.of(members.subarray(0, 30_000)));
     packed.pageVisitors.set('/b', DistinctSet.of(members.subarray(50_000, 50_010)));
     DistinctSet.pack(setsOf(packed));
-    // An open hour's hash table of 300k members: 1.2 MB of members, a chunk of its own too.
+    // An open hour's hash table of 300k members: 1.2 MB of members, a chunk of its own too (64 KB and more).
     const open = emptyAggregate();
     open.visitors = DistinctSet.of(members.subarray(0, 300_000));
     open.pageVisitors.set('/a', DistinctSet.of(members.subarray(0, 20)));
