@@ -72,8 +72,9 @@ export function decodeSnapshot(bytes: Buffer): RollupSnapshot & { windows: Snaps
   const set = () => {
     const head = reader.u32();
     if (head >= PACKED_SET && version > 1) {
-      const size = head - PACKED_SET;
-      const width = reader.u32();
+      // Small integers (`&`, `| 0`): a set's fields never hold a heap number (16 bytes more a set).
+      const size = head & ~PACKED_SET;
+      const width = reader.u32() | 0;
       const words = runWords(size, width);
       if (width > 32 || next + words > runs.length) throw new Error('rollup snapshot has a packed set outside its run block');
       const distinct = DistinctSet.ofRun({ words: runs, from: next, size, width });
