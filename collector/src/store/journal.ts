@@ -1,6 +1,7 @@
 import { closeSync, constants, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { SPARE_NAME, ZeroedSpare } from './zeroed-spare.js';
 
 /** A sealed, immutable journal file waiting to be moved into the store behind the journal. */
 export interface Segment {
@@ -25,6 +26,8 @@ export interface JournalOptions {
   terminator?: string;
   /** The first new segment gets at least this sequence number (a loader that remembers what it loaded) [1]. */
   firstSeq?: number;
+  /** Called when a spare segment could not be prepared (appends go on without one) [console.error]. */
+  onError?: (error: unknown) => void;
 }
 
 interface ActiveSegment {
@@ -32,6 +35,8 @@ interface ActiveSegment {
   readonly path: string;
   readonly handle: FileHandle;
   bytes: number;
+  /** Made from a zeroed spare: written at `bytes` (not appended), cut to `bytes` when sealed. */
+  readonly zeroed: boolean;
 }
 
 const SEGMENT_NAME = /^(\d{12})\.jsonl$/;
@@ -43,6 +48,14 @@ const SEGMENT_NAME = /^(\d{12})\.jsonl$/;
  * answers wait for them.
  */
 const SYNCED_APPEND = constants.O_DSYNC === undefined ? undefined : constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC;
+/** A zeroed spare is written in place (positional writes), so without O_APPEND. */
+const SYNCED_OVERWRITE = constants.O_DSYNC === undefined ? undefined : constants.O_WRONLY | constants.O_DSYNC;
+
+/**
+ * A spare holds 1.5x the last segment (segments are sealed every 500 ms, so that follows the
+ * ingest rate); a segment that outgrows it goes on by extending the file, as without one.
+ */
+const spareBytesAfter = (segmentBytes: number) => Math.min(64 << 20, Math.max(64 << 10, Math.ceil((segmentBytes * 1.5) / 4096) * 4096));
 
 /**
  * A local append-only journal of text records split into segments, in front of a store (ClickHouse,
@@ -63,6 +76,8 @@ export class Journal {
   #pendingBytes = 0;
   #chain: Promise<void> = Promise.resolve();
   #writeScheduled = false;
+  readonly #spare: ZeroedSpare | undefined;
+  #lastSegmentBytes = 0;
 
   constructor(options: JournalOptions) {
     this.#dir = options.dir;
@@ -77,6 +92,11 @@ export class Journal {
       .sort((a, b) => a - b);
     for (const seq of seqs) this.#recover(seq);
     this.#nextSeq = Math.max((seqs.at(-1) ?? 0) + 1, options.firstSeq ?? 1);
+    if (SYNCED_OVERWRITE !== undefined) {
+      const onError = options.onError ?? ((error) => console.error(`wisp-collector: journal spare segment: ${error instanceof Error ? error.message : String(error)}`));
+      this.#spare = new ZeroedSpare(join(this.#dir, SPARE_NAME), onError);
+      this.#spare.prepare(spareBytesAfter(0));
+    }
   }
 
   /** Bytes accepted but not yet loaded (sealed, active and pending). */
@@ -114,7 +134,10 @@ export class Journal {
       const active = this.#active;
       if (!active) return;
       this.#active = undefined;
+      // The zeros after the last append go (a crash before this leaves them to recovery, which cuts them too).
+      if (active.zeroed) await active.handle.truncate(active.bytes);
       await active.handle.close();
+      this.#lastSegmentBytes = active.bytes;
       this.#sealed.push({ seq: active.seq, path: active.path, bytes: active.bytes });
     });
   }
@@ -142,9 +165,15 @@ export class Journal {
     renameSync(segment.path, join(rejected, basename(segment.path)));
   }
 
-  /** Waits for pending writes and closes the active segment. */
-  close(): Promise<void> {
-    return this.seal();
+  /** Resolves once the next segment's zeroed spare is written (or failed): tests. */
+  spareSettled(): Promise<void> {
+    return this.#spare?.settled() ?? Promise.resolve();
+  }
+
+  /** Waits for pending writes, closes the active segment and removes the spare. */
+  async close(): Promise<void> {
+    await this.seal();
+    await this.#spare?.discard();
   }
 
   #enqueue(operation: () => Promise<void>): Promise<void> {
@@ -164,7 +193,7 @@ export class Journal {
     let active: ActiveSegment | undefined;
     try {
       active = this.#active ?? (await this.#openSegment());
-      const { bytesWritten } = await active.handle.writev(buffers);
+      const { bytesWritten } = await active.handle.writev(buffers, active.zeroed ? active.bytes : undefined);
       if (bytesWritten !== size) throw new Error(`short journal write (${bytesWritten} of ${size} bytes)`);
       if (SYNCED_APPEND === undefined) await active.handle.datasync();
       active.bytes += size;
@@ -192,9 +221,11 @@ export class Journal {
   async #openSegment(): Promise<ActiveSegment> {
     const seq = this.#nextSeq++;
     const path = this.#segmentPath(seq);
-    const handle = await open(path, SYNCED_APPEND ?? 'a');
+    const zeroed = (await this.#spare?.take(path)) !== undefined;
+    const handle = await open(path, zeroed ? SYNCED_OVERWRITE! : (SYNCED_APPEND ?? 'a'));
     await syncDir(this.#dir);
-    this.#active = { seq, path, handle, bytes: 0 };
+    this.#active = { seq, path, handle, bytes: 0, zeroed };
+    this.#spare?.prepare(spareBytesAfter(this.#lastSegmentBytes));
     return this.#active;
   }
 
