@@ -172,7 +172,7 @@ export class DistinctSet {
     return set;
   }
 
-  /** Where its packed run is stored (a snapshot copies the words as they are), or null when it is not packed. */
+  /** Where its packed run is stored (to read only: the array is shared), or null when it is not packed (a snapshot copies the words as they are). */
   packedRun(): StoredRun | null {
     const form = this.form;
     return form instanceof Uint32Array ? { words: form, from: this.packedFrom, size: this.packedSize, width: this.packedWidth } : null;
