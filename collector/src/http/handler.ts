@@ -21,7 +21,8 @@ export interface HandlerRequest {
   readonly headers: { get(name: string): string | null };
   /** Aborted when the client goes away (long-lived GET answers such as SSE stop then). */
   readonly signal: AbortSignal;
-  arrayBuffer(): Promise<ArrayBuffer>;
+  /** The body (as a fetch `Request`'s `bytes()`; NodeRequest returns its buffer without a copy). */
+  bytes(): Promise<Uint8Array>;
 }
 
 /** A fetch `Response`, or a buffered JSON answer the adapter writes without building one. */

@@ -45,9 +45,8 @@ export class NodeRequest implements HandlerRequest {
     this.#body = body;
   }
 
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const body = this.#body;
-    if (!body) return new ArrayBuffer(0);
-    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  /** The body as read (a view, not a copy: the request is its only reader). */
+  async bytes(): Promise<Uint8Array> {
+    return this.#body ?? new Uint8Array(0);
   }
 }

@@ -32,7 +32,7 @@ export function ingestRoute(options: IngestRouteOptions): Handler {
     try {
       if (context.oversizedBody) throw new HttpError(413, 'body_too_large', 'request body over the size limit');
       options.rateLimit(context.clientIp, context.receivedAt);
-      const body = new Uint8Array(await request.arrayBuffer());
+      const body = await request.bytes();
       const sender: Sender = {
         ip: context.clientIp,
         userAgent: request.headers.get('user-agent') ?? '',
