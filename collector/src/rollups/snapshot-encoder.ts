@@ -14,8 +14,8 @@ export const SNAPSHOT_MAGIC = Buffer.from('WISPROLL');
 /** Unpacked sets up to this size are written member by member (no typed array per set: there are ~10^5 of them). */
 export const SMALL_SET = 64;
 /**
- * Set entry head: a packed set's has this bit set, its size in the low 31 bits (a set of 2^31 members
- * would take 4-8 GB: never held), then its gap width; its words are in the window's run block.
+ * Set entry head: a packed set's head has this bit set and its size in the low 31 bits (a set of 2^31
+ * members would take 4-8 GB: never held); its gap width follows, its words are in the run block.
  */
 export const PACKED_SET = 0x80000000;
 /**
