@@ -41,7 +41,8 @@ function expectExact(rollups: Rollups, data: ReturnType<typeof threeHours>): voi
   }
 }
 
-test('over the budget the oldest minutes leave early, never the last hour, and answers stay exact', async () => {
+/** The three hours in rollups over a 1-byte budget, pruned once the closed hours' page sets are built. */
+async function overBudget() {
   const data = threeHours();
   let now = T0 + 3 * HOUR_MS + 20 * MINUTE_MS;
   const rollups = filled(() => now, 1, data);
@@ -50,6 +51,11 @@ test('over the budget the oldest minutes leave early, never the last hour, and a
   now += MINUTE_MS; // the closed hours' page sets are built now: their minutes may go
   rollups.prune();
   await rollups.jobsIdle();
+  return { data, rollups, now };
+}
+
+test('over the budget the oldest minutes leave early, never the last hour, and answers stay exact', async () => {
+  const { data, rollups, now } = await overBudget();
 
   const lastHour = Math.floor((now - HOUR_MS) / MINUTE_MS) * MINUTE_MS;
   expect(rollups.minutesFrom).toBe(lastHour);
@@ -86,14 +92,7 @@ test('under the budget nothing leaves before the retention', async () => {
 });
 
 test('a snapshot keeps minutesFrom: after a restore dropped minutes are read as raw edges, not as empty windows', async () => {
-  const data = threeHours();
-  let now = T0 + 3 * HOUR_MS + 20 * MINUTE_MS;
-  const source = filled(() => now, 1, data);
-  source.prune();
-  await source.jobsIdle();
-  now += MINUTE_MS;
-  source.prune();
-  await source.jobsIdle();
+  const { data, rollups: source, now } = await overBudget();
   expect(source.minutesFrom).toBeGreaterThan(T0);
 
   const snapshot = decodeSnapshot(encodeSnapshot({
