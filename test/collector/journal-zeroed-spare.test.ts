@@ -1,7 +1,7 @@
 // The journal writes a segment into a pre-zeroed spare file when one is ready (a synced write that
 // changes no metadata), and what is read back, sealed or recovered after a crash, is exactly what
 // was appended: the zeros never reach a sealed segment.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -68,4 +68,17 @@ test('after a crash the zeros behind the last append are cut off at recovery, an
   await recovered.seal();
   expect(readFileSync(recovered.sealed.at(-1)!.path, 'utf8')).toBe(records(10, 1));
   await recovered.close();
+});
+
+test('a spare removed behind the journal\'s back is reported and the segment is appended instead', async () => {
+  const dir = newDir();
+  const errors: unknown[] = [];
+  const journal = new Journal({ dir, maxBytes: 1 << 30, fullError, onError: (error) => errors.push(error) });
+  await journal.spareSettled();
+  rmSync(join(dir, SPARE_NAME));
+  await journal.append(records(0, 3));
+  await journal.seal();
+  expect(errors).toHaveLength(1);
+  expect(readFileSync(journal.sealed[0]!.path, 'utf8')).toBe(records(0, 3));
+  await journal.close();
 });

@@ -35,13 +35,18 @@ export class ZeroedSpare {
     ).finally(() => (this.#filling = undefined));
   }
 
-  /** Renames the spare to `target` and returns its size, or undefined when none is ready (append instead). */
+  /** Renames the spare to `target` and returns its size, or undefined when none is ready or it is gone (append instead). */
   async take(target: string): Promise<number | undefined> {
     const bytes = this.#ready;
     if (bytes === undefined) return undefined;
     this.#ready = undefined;
-    await rename(this.path, target);
-    return bytes;
+    try {
+      await rename(this.path, target);
+      return bytes;
+    } catch (error) {
+      this.onError(error);
+      return undefined;
+    }
   }
 
   /** Resolves once no spare is being written (tests). */
