@@ -4,6 +4,7 @@ import { coverRange, exactRange, type RangeCover, type TimeRange, type WindowRef
 import { WindowPack } from './pack-window.js';
 import { canDeferPages, DEFERRABLE_SIZES, PageSetBuild, partSize } from './deferred-pages.js';
 import { visitorFingerprint } from './distinct-set.js';
+import { MINUTE_SETS_BUDGET_BYTES, minutesFromForBudget } from './minute-budget.js';
 import { windowSetBytes, type RollupMemory } from './rollup-memory.js';
 import { RollupViews } from './rollup-views.js';
 import { WindowJobs, type WindowJob, type WindowJobReport } from './window-jobs.js';
@@ -52,21 +53,6 @@ const MINUTE_RETENTION_MS = 6 * HOUR_MS;
 const PACK_AFTER_MS: Record<WindowSizeMs, number> = { [MINUTE_MS]: 2 * MINUTE_MS, [HOUR_MS]: 15 * MINUTE_MS, [DAY_MS]: 15 * MINUTE_MS };
 
 const sameMinute = (a: StreamEvent, b: StreamEvent) => windowStart(a.ts, MINUTE_MS) === windowStart(b.ts, MINUTE_MS);
-
-/**
- * Minute windows' distinct sets may hold this much before the oldest minutes leave early. Their
- * page visitor sets grow with traffic (~3 bytes a (page, visitor) pair even packed: ~4 MB a minute
- * at 50k events/s, so six hours of them would be ~1.4 GB). Ranges with an edge in a dropped minute
- * read that edge as raw events instead (the store, or SQL past the edge budget), as they do for
- * edges older than the minute retention. At 1k events/s the six hours fit (~65 MB).
- */
-export const MINUTE_SETS_BUDGET_BYTES = 128 * 1024 * 1024;
-
-/**
- * Minutes never dropped for the budget: the live feed's 30 minutes and the recent edges of "last
- * hour" ranges. Minutes of an hour whose page sets are not built yet stay too (they are its parts).
- */
-const MINUTES_ALWAYS_KEPT_MS = HOUR_MS;
 
 const DEFAULT_RETENTION: Record<WindowSizeMs, number> = { [MINUTE_MS]: MINUTE_RETENTION_MS, [HOUR_MS]: HOUR_RETENTION_MS, [DAY_MS]: 800 * DAY_MS };
 
@@ -322,7 +308,7 @@ export class Rollups {
     const now = this.clock();
     this.lastPrune = now;
     this.lastWindow = {};
-    this.dropMinutesOverBudget(now);
+    this.minutesFromMs = minutesFromForBudget(this.sites.values(), this.floors()[MINUTE_MS], now, this.minuteSetsBudget) ?? this.minutesFromMs;
     const floors = this.floors();
     const settled = (size: WindowSizeMs, start: number) => start + size <= now - PACK_AFTER_MS[size];
     // Built once closed (before anyone reads them), and at the latest before their parts are dropped.
@@ -346,34 +332,6 @@ export class Rollups {
           }
         }
       }
-    }
-  }
-
-  /**
-   * Raises `minutesFrom` past the oldest minutes while the minute windows' sets are over the budget
-   * (the prune then drops them), never into the last hour or into an hour whose page sets are still
-   * to be built from its minutes. Walks the minute windows once a prune (a minute); their sizes are
-   * cached until they change (windowSetBytes).
-   */
-  private dropMinutesOverBudget(now: number): void {
-    const floor = this.floors()[MINUTE_MS];
-    let keepFrom = windowStart(now - MINUTES_ALWAYS_KEPT_MS, MINUTE_MS);
-    const bytesByStart = new Map<number, number>();
-    let total = 0;
-    for (const bySize of this.sites.values()) {
-      for (const [start, hour] of bySize.get(HOUR_MS) ?? []) if (hour.pageVisitorsDeferred) keepFrom = Math.min(keepFrom, start);
-      for (const [start, minute] of bySize.get(MINUTE_MS) ?? []) {
-        if (start < floor) continue;
-        const bytes = windowSetBytes(minute);
-        total += bytes;
-        bytesByStart.set(start, (bytesByStart.get(start) ?? 0) + bytes);
-      }
-    }
-    if (total <= this.minuteSetsBudget) return;
-    for (const start of [...bytesByStart.keys()].sort((a, b) => a - b)) {
-      if (total <= this.minuteSetsBudget || start >= keepFrom) break;
-      total -= bytesByStart.get(start)!;
-      this.minutesFromMs = start + MINUTE_MS;
     }
   }
 
