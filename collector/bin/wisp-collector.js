@@ -21,9 +21,16 @@ console.log(`wisp-collector listening on ${collector.url}`);
 // Graceful stop: finish queued commits, close the store. Every acknowledged event is already durable,
 // so a stop that hangs (or a second signal) may exit without waiting.
 const STOP_GRACE_MS = 5000;
+// Ctrl-C under `npm start` reaches this process twice at once: from the terminal (to the whole process
+// group) and forwarded by scripts/start.mjs. A repeat that soon after the first is the same
+// request; exiting on it made every such stop unclean (no rollup snapshot, the journal left unloaded).
+const REPEAT_WITHIN_MS = 1000;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
-    process.once(signal, () => process.exit(1));
+    const first = Date.now();
+    process.on(signal, () => {
+      if (Date.now() - first > REPEAT_WITHIN_MS) process.exit(1);
+    });
     setTimeout(() => {
       console.error(`wisp-collector: still closing after ${STOP_GRACE_MS} ms; exiting (acknowledged events are durable)`);
       process.exit(1);
